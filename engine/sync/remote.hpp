@@ -1,0 +1,70 @@
+// The one interface through which the engine talks to a remote API. Adapters
+// (adapters/fourhse, adapters/statuspage) implement it; the engine never sees HTTP.
+// Implementations must be thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/error.hpp"
+
+namespace hse::engine {
+
+using json = nlohmann::json;
+
+struct RemotePage {
+  std::vector<json> rows;
+  int page = 1;
+  int page_count = 1;
+  int per_page = 100;
+  int total_count = 0;
+};
+
+// Failures are thrown as hse::Error (or RemoteError for those that carry an HTTP
+// status): Code::network, timeout, server (5xx, malformed answer), rate_limited
+// (429/503, retry_after_s set when the server said), auth (after one token refresh),
+// invalid (422, fields() lists the server's field errors), not_found, conflict.
+class RemoteError : public Error {
+ public:
+  RemoteError(Code code, const std::string& message, int http_status, std::optional<int> retry_after_s = {},
+              std::vector<FieldError> fields = {})
+      : Error(code, message, std::move(fields)), http_status_(http_status), retry_after_s_(retry_after_s) {}
+  int http_status() const noexcept { return http_status_; }
+  std::optional<int> retry_after_s() const noexcept { return retry_after_s_; }
+
+ private:
+  int http_status_;
+  std::optional<int> retry_after_s_;
+};
+
+class Remote {
+ public:
+  virtual ~Remote() = default;
+
+  // One page of an index. `body` is the remote index body: filter, sort, page, per-page, history.
+  virtual RemotePage list(const std::string& entity, const json& body) = 0;
+  // Several pages of the same index (body without "page"), concurrently where the
+  // adapter can; answers in the order of `pages`.
+  virtual std::vector<RemotePage> list_pages(const std::string& entity, const json& body,
+                                             const std::vector<int>& pages) {
+    std::vector<RemotePage> out;
+    for (int p : pages) {
+      json b = body;
+      b["page"] = p;
+      out.push_back(list(entity, b));
+    }
+    return out;
+  }
+  // The row, or nullopt when the server answers 404.
+  virtual std::optional<json> view(const std::string& entity, const std::string& id) = 0;
+  // The created row as the server answers it. A create whose id exists throws Code::conflict.
+  virtual json create(const std::string& entity, const json& body) = 0;
+  // The updated row as the server answers it. Throws Code::not_found on 404.
+  virtual json update(const std::string& entity, const std::string& id, const json& patch) = 0;
+  // Deletes the row (and, with force, its children). False when it was already gone (404).
+  virtual bool remove(const std::string& entity, const std::string& id, bool force) = 0;
+};
+
+}  // namespace hse::engine

@@ -1,0 +1,74 @@
+// The entity catalog: every entity and field of the remote APIs, each fact once.
+// The replica's tables, the validation rules, the emulator and the adapters all
+// read it; nothing else names a field's type, limit or flags.
+// Thread-safe: the catalog is immutable after static initialisation.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hse::schema {
+
+enum class Type {
+  string,     // free text
+  uuid,       // canonical UUID text
+  enumeration,// one of Field::values
+  integer,
+  boolean,
+  date,       // YYYY-MM-DD
+  datetime,   // YYYY-MM-DDTHH:MM (status-page dates)
+  timestamp,  // integer seconds since the epoch
+  url,        // http(s) URL
+  json,       // any JSON value; a string must itself be JSON text ("string format: json")
+  object,     // a JSON object
+};
+
+// How an index filter on this field matches.
+enum class Match { exact, substring };
+
+struct Field {
+  std::string name;
+  Type type = Type::string;
+  int max_length = 0;               // 0: no limit
+  std::vector<std::string> values;  // allowed values of an enumeration
+  bool required = false;            // on create
+  bool read_only = false;           // computed by the server: never written, never pushed
+  bool immutable = false;           // cannot change after create
+  bool filter = true;               // accepted in an index filter
+  bool sort = false;                // accepted as a sort field
+  std::string references;           // the entity this field's id points at, if any
+  std::optional<std::string> default_value;  // applied on create when absent (JSON text)
+
+  Match match() const { return type == Type::string ? Match::substring : Match::exact; }
+  // The SQLite column type the replica and the emulator store it in.
+  const char* sql_type() const;
+};
+
+struct Entity {
+  std::string name;         // the API's path segment: project, office, action, incident
+  std::string key;          // the primary key field
+  std::vector<Field> fields;
+  // The parent whose validity hides this row (office for action), and the field naming it.
+  std::string parent;
+  std::string parent_field;
+  // The remote kind this entity belongs to: "fourhse" or "statuspage".
+  std::string remote = "fourhse";
+  // Status-page entities get integer ids from the server.
+  bool server_assigned_ids = false;
+  // The field that holds the row's unique name within its parent, if the server enforces one.
+  std::string unique_name_field;
+
+  const Field* field(std::string_view name) const;
+  bool has_validity() const;  // the row carries owned_active / parent_active
+};
+
+// Every entity, parents before children (the pull order).
+const std::vector<Entity>& entities();
+// The entity named `name`, or nullptr.
+const Entity* find_entity(std::string_view name);
+// The entity named `name`; throws hse::Error(invalid) naming it when unknown.
+const Entity& entity(std::string_view name);
+
+}  // namespace hse::schema

@@ -1,0 +1,191 @@
+#include "schema/validate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace hse::schema;
+using hse::FieldError;
+using json = nlohmann::json;
+
+namespace {
+
+std::vector<std::string> fields_of(const std::vector<FieldError>& errors) {
+  std::vector<std::string> out;
+  for (const auto& e : errors) out.push_back(e.field);
+  return out;
+}
+
+json valid_incident() {
+  return {{"name", "Slip on wet floor"},
+          {"date_incident", "2026-03-01"},
+          {"tenant_id", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01"},
+          {"subtenant_id", "a1b2c3d4-e5f6-7890-abcd-ef1234567890"}};
+}
+
+struct MapLookup : RowLookup {
+  std::map<std::pair<std::string, std::string>, json> rows;
+  std::optional<json> find(const Entity& e, const std::string& id) override {
+    auto it = rows.find({e.name, id});
+    if (it == rows.end()) return std::nullopt;
+    return it->second;
+  }
+  bool name_taken(const Entity& e, const std::string& parent, const std::string& name,
+                  const std::string& except) override {
+    for (const auto& [k, row] : rows)
+      if (k.first == e.name && row[e.parent_field] == parent && row[e.unique_name_field] == name && k.second != except)
+        return true;
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST(Validate, ValidIncidentPasses) { EXPECT_TRUE(check_create(entity("incident"), valid_incident()).empty()); }
+
+TEST(Validate, RequiredFieldsAreNamed) {
+  auto errors = check_create(entity("incident"), json::object());
+  EXPECT_EQ(fields_of(errors), (std::vector<std::string>{"name", "date_incident", "tenant_id", "subtenant_id"}));
+  auto project = check_create(entity("project"), {{"name", ""}});
+  EXPECT_EQ(fields_of(project), (std::vector<std::string>{"name", "country"}));
+}
+
+TEST(Validate, MaximumLengthCountsCharactersNotBytes) {
+  json p = {{"name", std::string(50, 'x')}, {"country", "IT"}};
+  EXPECT_TRUE(check_create(entity("project"), p).empty());
+  p["name"] = std::string(51, 'x');
+  EXPECT_EQ(fields_of(check_create(entity("project"), p)), std::vector<std::string>{"name"});
+  std::string accented;
+  for (int i = 0; i < 50; ++i) accented += "\xc3\xa8";  // è, two bytes
+  p["name"] = accented;
+  EXPECT_TRUE(check_create(entity("project"), p).empty());
+}
+
+TEST(Validate, EnumsListTheAllowedValues) {
+  json i = valid_incident();
+  i["category"] = "EARTHQUAKE";
+  auto errors = check_create(entity("incident"), i);
+  ASSERT_EQ(fields_of(errors), std::vector<std::string>{"category"});
+  EXPECT_NE(errors[0].message.find("ACCIDENTS"), std::string::npos);
+}
+
+TEST(Validate, ProjectCountryIsTwoLetters) {
+  for (const char* bad : {"I", "I1", "ITA", "12"}) {
+    auto errors = check_create(entity("project"), {{"name", "Acme"}, {"country", bad}});
+    EXPECT_EQ(fields_of(errors), std::vector<std::string>{"country"}) << bad;
+  }
+  EXPECT_TRUE(check_create(entity("project"), {{"name", "Acme"}, {"country", "DE"}}).empty());
+}
+
+TEST(Validate, ClosedIncidentNeedsDateClosed) {
+  json i = valid_incident();
+  i["status"] = "closed";
+  EXPECT_EQ(fields_of(check_create(entity("incident"), i)), std::vector<std::string>{"date_closed"});
+  i["date_closed"] = "2026-03-05";
+  EXPECT_TRUE(check_create(entity("incident"), i).empty());
+  // On update the rule applies to the row the patch leaves.
+  json existing = valid_incident();
+  existing["status"] = "open";
+  EXPECT_EQ(fields_of(check_update(entity("incident"), {{"status", "closed"}}, existing)),
+            std::vector<std::string>{"date_closed"});
+  existing["date_closed"] = "2026-03-05";
+  EXPECT_TRUE(check_update(entity("incident"), {{"status", "closed"}}, existing).empty());
+}
+
+TEST(Validate, ActionTypeCannotChange) {
+  json existing = {{"action_id", "c4d5e6f7-a8b9-0c1d-2e3f-4a5b6c7d8e9f"}, {"action_type", "TRAINING"}, {"name", "Fire"}};
+  EXPECT_EQ(fields_of(check_update(entity("action"), {{"action_type", "HEALTH"}}, existing)),
+            std::vector<std::string>{"action_type"});
+  EXPECT_TRUE(check_update(entity("action"), {{"action_type", "TRAINING"}}, existing).empty());
+  EXPECT_EQ(fields_of(check_update(entity("action"), {{"action_id", "c4d5e6f7-a8b9-0c1d-2e3f-000000000000"}}, existing)),
+            std::vector<std::string>{"action_id"});
+}
+
+TEST(Validate, ReadOnlyAndUnknownFieldsAreRefused) {
+  json i = valid_incident();
+  i["office_name"] = "Rome";
+  i["colour"] = "red";
+  auto errors = check_create(entity("incident"), i);
+  EXPECT_EQ(fields_of(errors), (std::vector<std::string>{"office_name", "colour"}));
+  // The server ignores read-only fields instead.
+  i.erase("colour");
+  EXPECT_TRUE(check_create(entity("incident"), i, ReadOnlyFields::ignore).empty());
+  EXPECT_FALSE(without_read_only(entity("incident"), i).contains("office_name"));
+}
+
+TEST(Validate, TypesAndFormats) {
+  json i = valid_incident();
+  i["date_incident"] = "2026-02-30";
+  i["tenant_id"] = "not-a-uuid";
+  i["data"] = "[1,2]";
+  i["manager"] = "{not json";
+  auto errors = check_create(entity("incident"), i);
+  EXPECT_EQ(fields_of(errors), (std::vector<std::string>{"date_incident", "manager", "data", "tenant_id"}));
+  json p = {{"name", "Acme"}, {"country", "IT"}, {"icon", "ftp://x"}, {"npeople", "12"}};
+  EXPECT_EQ(fields_of(check_create(entity("project"), p)), (std::vector<std::string>{"icon", "npeople"}));
+}
+
+TEST(Validate, RequiredFieldCannotBeBlankedByUpdate) {
+  json existing = valid_incident();
+  EXPECT_EQ(fields_of(check_update(entity("incident"), {{"name", nullptr}}, existing)), std::vector<std::string>{"name"});
+  EXPECT_TRUE(check_update(entity("incident"), {{"description", nullptr}}, existing).empty());
+}
+
+TEST(Validate, Relations) {
+  MapLookup lookup;
+  const std::string p1 = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01", p2 = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a02";
+  const std::string o1 = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+  lookup.rows[{"project", p1}] = {{"project_id", p1}};
+  lookup.rows[{"project", p2}] = {{"project_id", p2}};
+  lookup.rows[{"office", o1}] = {{"office_id", o1}, {"project_id", p1}, {"name", "Rome"}};
+
+  json i = valid_incident();
+  EXPECT_TRUE(check_relations(entity("incident"), i, lookup).empty());
+  i["tenant_id"] = p2;
+  EXPECT_EQ(fields_of(check_relations(entity("incident"), i, lookup)), std::vector<std::string>{"tenant_id"});
+  i["subtenant_id"] = "a1b2c3d4-e5f6-7890-abcd-000000000000";
+  EXPECT_EQ(fields_of(check_relations(entity("incident"), i, lookup)), std::vector<std::string>{"subtenant_id"});
+
+  json office = {{"office_id", "a1b2c3d4-e5f6-7890-abcd-ef1234567891"}, {"project_id", p1}, {"name", "Rome"}};
+  EXPECT_EQ(fields_of(check_relations(entity("office"), office, lookup)), std::vector<std::string>{"name"});
+  office["project_id"] = p2;  // same name in another project is fine
+  EXPECT_TRUE(check_relations(entity("office"), office, lookup).empty());
+  office["office_id"] = o1;  // renaming an office to its own name is fine
+  office["project_id"] = p1;
+  EXPECT_TRUE(check_relations(entity("office"), office, lookup).empty());
+}
+
+TEST(Validate, Defaults) {
+  json p = with_defaults(entity("project"), {{"name", "Acme"}, {"country", "IT"}});
+  EXPECT_EQ(p["status"], "active");
+  EXPECT_EQ(p["project_type"], "safety");
+  EXPECT_EQ(with_defaults(entity("incident"), valid_incident())["status"], "new");
+  EXPECT_EQ(with_defaults(entity("project"), {{"status", "suspended"}})["status"], "suspended");
+}
+
+TEST(IndexBody, ParsesAndNamesBadKeys) {
+  auto q = parse_index_body(entity("office"), {{"filter", {{"name", "Rome"}}}, {"sort", "-name"}, {"page", 2}, {"per-page", 20}, {"history", true}});
+  ASSERT_EQ(q.filters.size(), 1u);
+  EXPECT_EQ(q.filters[0].field->name, "name");
+  EXPECT_TRUE(q.descending);
+  EXPECT_EQ(q.sort->name, "name");
+  EXPECT_EQ(q.page, 2);
+  EXPECT_EQ(q.per_page, 20);
+  EXPECT_TRUE(q.history);
+
+  auto expect_bad = [](const json& body, const std::string& field) {
+    try {
+      parse_index_body(entity("office"), body);
+      ADD_FAILURE() << body.dump();
+    } catch (const hse::ValidationError& e) {
+      ASSERT_FALSE(e.fields().empty());
+      EXPECT_EQ(e.fields()[0].field, field) << body.dump();
+    }
+  };
+  expect_bad({{"sort", "description"}}, "sort");
+  expect_bad({{"page", 0}}, "page");
+  expect_bad({{"per-page", kMaxPerPage + 1}}, "per-page");
+  expect_bad({{"filter", {{"colour", "red"}}}}, "filter.colour");
+  expect_bad({{"history", "yes"}}, "history");
+  expect_bad({{"pagesize", 3}}, "pagesize");
+}
