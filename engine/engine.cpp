@@ -1,0 +1,111 @@
+#include "engine/engine.hpp"
+
+#include "engine/engine_state.hpp"
+#include "engine/local_writes.hpp"
+#include "engine/query/local_query.hpp"
+#include "engine/store/migrations.hpp"
+
+namespace hse::engine {
+
+namespace {
+
+json read_config(store::Database& db) {
+  return store::storage_call("read config", [&] {
+    auto st = db.prepare("SELECT value FROM config WHERE key = 'config'");
+    if (!st->executeStep()) return json::object();
+    return json::parse(st->getColumn(0).getString());
+  });
+}
+
+void write_config(store::Database& db, const json& config) {
+  store::storage_call("write config", [&] {
+    auto st = db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('config', ?)");
+    st->bind(1, config.dump());
+    st->exec();
+  });
+}
+
+}  // namespace
+
+std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config, EngineOptions options) {
+  if (!config.is_object()) throw Error(Code::invalid, "config must be a JSON object", {{"config", "must be a JSON object"}});
+  if (!options.clock) options.clock = system_clock();
+  if (!options.random) options.random = system_random();
+  auto state = std::make_unique<EngineState>(path, options.clock, options.random);
+  store::migrate(state->db);
+  if (!config.empty()) {
+    json merged = read_config(state->db);
+    merged.merge_patch(config);
+    write_config(state->db, merged);
+  }
+  state->journal.recover_in_flight();
+  return std::unique_ptr<Engine>(new Engine(std::move(state)));
+}
+
+Engine::Engine(std::unique_ptr<EngineState> state) : state_(std::move(state)) {}
+Engine::~Engine() = default;
+
+json Engine::create(const std::string& entity, const json& body) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  return local_create(*state_, e, body);
+}
+
+json Engine::update(const std::string& entity, const std::string& id, const json& patch) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  return local_update(*state_, e, id, patch);
+}
+
+void Engine::remove(const std::string& entity, const std::string& id, bool cascade) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  local_delete(*state_, e, id, cascade);
+}
+
+std::optional<json> Engine::get(const std::string& entity, const std::string& id) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  auto row = state_->replica.get(e, id);
+  if (!row || !e.has_validity()) return row;
+  // parent_active as the parent row says now, as a query answers it.
+  auto v = query::validity_sql(e);
+  (*row)["parent_active"] = store::storage_call("read row", [&] {
+    auto st = state_->db.prepare("SELECT " + v.parent_active + " FROM " + store::table_of(e) + " t" + v.joins +
+                                 " WHERE t." + e.key + " = ?");
+    st->bind(1, id);
+    st->executeStep();
+    return st->getColumn(0).getInt() != 0;
+  });
+  return row;
+}
+
+json Engine::query(const std::string& entity, const json& body) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  return query::run_index(state_->db, e, body);
+}
+
+std::optional<json> Engine::get_as_of(const std::string& entity, const std::string& id, int64_t at_ms) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  return state_->replica.as_of(e, id, at_ms);
+}
+
+std::vector<store::Version> Engine::history(const std::string& entity, const std::string& id) {
+  const auto& e = schema::entity(entity);
+  std::lock_guard lock(state_->mu);
+  return state_->replica.history(e, id);
+}
+
+std::vector<journal::Entry> Engine::journal() {
+  std::lock_guard lock(state_->mu);
+  return state_->journal.list();
+}
+
+json Engine::config() {
+  std::lock_guard lock(state_->mu);
+  return read_config(state_->db);
+}
+
+}  // namespace hse::engine

@@ -1,0 +1,67 @@
+// hse::engine::Engine: the C++ API of a replica. The C API (bindings/c) wraps it.
+//
+// Thread-safe: one Engine may be used from several threads at once; calls are
+// serialised on the replica connection (a sync round holds it only per page or
+// per pushed entry, so local writes interleave with a round).
+// Failures are thrown as hse::Error (hse::ValidationError for refused writes);
+// nothing is written when a call throws.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/clock.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/store/replica.hpp"
+
+namespace hse::engine {
+
+using json = nlohmann::json;
+struct EngineState;
+
+struct EngineOptions {
+  std::shared_ptr<Clock> clock;    // default: the system clock
+  std::shared_ptr<Random> random;  // default: seeded from std::random_device
+};
+
+class Engine {
+ public:
+  // Opens (creating if needed) the replica at `path` and migrates it to this
+  // library's schema. `config` overrides and is merged into the configuration the
+  // replica stored; `{}` keeps what is stored. Throws Code::schema for a file of a
+  // newer schema version, Code::storage when the file cannot be opened.
+  static std::unique_ptr<Engine> open(const std::string& path, const json& config = json::object(),
+                                      EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Local writes, offline. Return the row as stored (every catalog field).
+  json create(const std::string& entity, const json& body);
+  json update(const std::string& entity, const std::string& id, const json& patch);
+  void remove(const std::string& entity, const std::string& id, bool cascade = false);
+
+  // The row, whatever its validity; nullopt when absent.
+  std::optional<json> get(const std::string& entity, const std::string& id);
+  // The remote index body answered locally: {"items": [...], "_meta": {...}}.
+  json query(const std::string& entity, const json& body);
+  // The row as it was at `at_ms` (replica time), from its history.
+  std::optional<json> get_as_of(const std::string& entity, const std::string& id, int64_t at_ms);
+  // Every version the row has had here, oldest first.
+  std::vector<store::Version> history(const std::string& entity, const std::string& id);
+  // Journal entries in seq order (all states).
+  std::vector<journal::Entry> journal();
+
+  // The stored configuration (secrets included: never log it).
+  json config();
+  EngineState& state() { return *state_; }
+
+ private:
+  explicit Engine(std::unique_ptr<EngineState> state);
+  std::unique_ptr<EngineState> state_;
+};
+
+}  // namespace hse::engine

@@ -1,0 +1,31 @@
+// What the engine's parts share: the replica file, its journal, the clock and the
+// random source, and the mutex that serialises every use of the SQLite connection.
+// Internal to hse_engine.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "engine/core/clock.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/store/database.hpp"
+#include "engine/store/replica.hpp"
+
+namespace hse::engine {
+
+using json = nlohmann::json;
+
+struct EngineState {
+  EngineState(const std::string& path, std::shared_ptr<Clock> c, std::shared_ptr<Random> r)
+      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db) {}
+
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Random> random;
+  std::mutex mu;  // held for every statement and transaction on `db`
+  store::Database db;
+  store::Replica replica;
+  journal::Journal journal;
+};
+
+}  // namespace hse::engine

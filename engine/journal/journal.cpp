@@ -1,0 +1,217 @@
+#include "engine/journal/journal.hpp"
+
+#include "engine/core/error.hpp"
+
+namespace hse::engine::journal {
+
+using store::storage_call;
+
+namespace {
+
+const char* kColumns = "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at";
+
+Entry read_entry(SQLite::Statement& st) {
+  Entry e;
+  e.seq = st.getColumn(0).getInt64();
+  e.entity = st.getColumn(1).getString();
+  e.id = st.getColumn(2).getString();
+  e.op = op_from(st.getColumn(3).getString());
+  if (!st.isColumnNull(4)) e.patch = json::parse(st.getColumn(4).getString());
+  e.state = state_from(st.getColumn(5).getString());
+  e.cascade = st.getColumn(6).getInt() != 0;
+  e.attempts = st.getColumn(7).getInt();
+  if (!st.isColumnNull(8)) e.last_error = st.getColumn(8).getString();
+  if (!st.isColumnNull(9)) e.errors = json::parse(st.getColumn(9).getString());
+  e.created_at = st.getColumn(10).getInt64();
+  return e;
+}
+
+}  // namespace
+
+const char* to_string(Op op) {
+  switch (op) {
+    case Op::create: return "create";
+    case Op::update: return "update";
+    case Op::remove: return "delete";
+  }
+  return "create";
+}
+
+Op op_from(const std::string& s) {
+  if (s == "update") return Op::update;
+  if (s == "delete") return Op::remove;
+  return Op::create;
+}
+
+const char* to_string(State s) {
+  switch (s) {
+    case State::pending: return "pending";
+    case State::in_flight: return "in_flight";
+    case State::rejected: return "rejected";
+    case State::blocked: return "blocked";
+  }
+  return "pending";
+}
+
+State state_from(const std::string& s) {
+  if (s == "in_flight") return State::in_flight;
+  if (s == "rejected") return State::rejected;
+  if (s == "blocked") return State::blocked;
+  return State::pending;
+}
+
+json Entry::to_json() const {
+  json j = {{"seq", seq}, {"entity", entity}, {"id", id}, {"op", to_string(op)}, {"patch", patch},
+            {"state", to_string(state)}, {"cascade", cascade}, {"attempts", attempts},
+            {"last_error", last_error ? json(*last_error) : json()}, {"created_at", created_at}};
+  if (!errors.is_null()) j["errors"] = errors;
+  return j;
+}
+
+std::optional<Entry> Journal::get(int64_t seq) {
+  return storage_call("read journal", [&]() -> std::optional<Entry> {
+    auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM journal WHERE seq = ?");
+    st->bind(1, seq);
+    if (!st->executeStep()) return std::nullopt;
+    return read_entry(*st);
+  });
+}
+
+int64_t Journal::append(const std::string& entity, const std::string& id, Op op, const json& patch, bool cascade,
+                        int64_t now) {
+  auto st = db_.prepare("INSERT INTO journal (entity, id, op, patch, cascade, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+  st->bind(1, entity);
+  st->bind(2, id);
+  st->bind(3, to_string(op));
+  if (!patch.is_null()) st->bind(4, patch.dump());
+  st->bind(5, cascade ? 1 : 0);
+  st->bind(6, now);
+  st->exec();
+  return db_.last_insert_rowid();
+}
+
+std::optional<int64_t> Journal::record(const std::string& entity, const std::string& id, Op op, const json& patch,
+                                       bool cascade, std::optional<int64_t> newest, int64_t now) {
+  return storage_call("write journal", [&]() -> std::optional<int64_t> {
+    std::optional<Entry> last = newest ? get(*newest) : std::nullopt;
+    if (!last || last->state == State::in_flight) return append(entity, id, op, patch, cascade, now);
+    // A write on a rejected entry is the fix: it goes back to pending.
+    State state = last->state == State::rejected ? State::pending : last->state;
+    auto rewrite = [&](Op new_op, const json& new_patch) {
+      auto st = db_.prepare(
+          "UPDATE journal SET op = ?, patch = ?, cascade = ?, state = ?, "
+          "errors = CASE WHEN ? THEN NULL ELSE errors END WHERE seq = ?");
+      st->bind(1, to_string(new_op));
+      if (!new_patch.is_null()) st->bind(2, new_patch.dump());
+      st->bind(3, (cascade || last->cascade) ? 1 : 0);
+      st->bind(4, to_string(state));
+      st->bind(5, state == State::pending ? 1 : 0);
+      st->bind(6, last->seq);
+      st->exec();
+      return last->seq;
+    };
+    switch (last->op) {
+      case Op::create:
+        if (op == Op::remove) {
+          erase(last->seq);
+          return std::nullopt;
+        }
+        return rewrite(Op::create, nullptr);
+      case Op::update:
+        if (op == Op::remove) return rewrite(Op::remove, nullptr);
+        {
+          json merged = last->patch.is_object() ? last->patch : json::object();
+          for (auto it = patch.begin(); it != patch.end(); ++it) merged[it.key()] = it.value();
+          return rewrite(Op::update, merged);
+        }
+      case Op::remove:
+        // A deleted row takes no further writes; a re-create after a delete is a new entry.
+        return append(entity, id, op, patch, cascade, now);
+    }
+    return append(entity, id, op, patch, cascade, now);
+  });
+}
+
+void Journal::erase(int64_t seq) {
+  storage_call("write journal", [&] {
+    auto st = db_.prepare("DELETE FROM journal WHERE seq = ?");
+    st->bind(1, seq);
+    st->exec();
+  });
+}
+
+std::optional<int64_t> Journal::delete_entry(const std::string& entity, const std::string& id) {
+  return storage_call("read journal", [&]() -> std::optional<int64_t> {
+    auto st = db_.prepare("SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'");
+    st->bind(1, entity);
+    st->bind(2, id);
+    if (!st->executeStep() || st->isColumnNull(0)) return std::nullopt;
+    return st->getColumn(0).getInt64();
+  });
+}
+
+void Journal::set_state(int64_t seq, State state, const std::optional<std::string>& error, const json& errors) {
+  storage_call("write journal", [&] {
+    auto st = db_.prepare("UPDATE journal SET state = ?, last_error = ?, errors = ? WHERE seq = ?");
+    st->bind(1, to_string(state));
+    if (error) st->bind(2, *error);
+    if (!errors.is_null()) st->bind(3, errors.dump());
+    st->bind(4, seq);
+    st->exec();
+  });
+}
+
+void Journal::set_patch(int64_t seq, const json& patch) {
+  storage_call("write journal", [&] {
+    auto st = db_.prepare("UPDATE journal SET patch = ? WHERE seq = ?");
+    if (!patch.is_null()) st->bind(1, patch.dump());
+    st->bind(2, seq);
+    st->exec();
+  });
+}
+
+void Journal::count_attempt(int64_t seq, const std::string& error) {
+  storage_call("write journal", [&] {
+    auto st = db_.prepare("UPDATE journal SET attempts = attempts + 1, last_error = ? WHERE seq = ?");
+    st->bind(1, error);
+    st->bind(2, seq);
+    st->exec();
+  });
+}
+
+std::vector<Entry> Journal::list(std::optional<State> state) {
+  return storage_call("read journal", [&] {
+    std::vector<Entry> out;
+    std::string sql = std::string("SELECT ") + kColumns + " FROM journal";
+    if (state) sql += " WHERE state = ?";
+    sql += " ORDER BY seq";
+    auto st = db_.prepare(sql);
+    if (state) st->bind(1, to_string(*state));
+    while (st->executeStep()) out.push_back(read_entry(*st));
+    return out;
+  });
+}
+
+std::optional<Entry> Journal::next(int64_t after_seq) {
+  return storage_call("read journal", [&]() -> std::optional<Entry> {
+    auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM journal WHERE seq > ? ORDER BY seq LIMIT 1");
+    st->bind(1, after_seq);
+    if (!st->executeStep()) return std::nullopt;
+    return read_entry(*st);
+  });
+}
+
+int64_t Journal::count(std::optional<State> state) {
+  return storage_call("read journal", [&] {
+    auto st = db_.prepare(state ? "SELECT COUNT(*) FROM journal WHERE state = ?" : "SELECT COUNT(*) FROM journal");
+    if (state) st->bind(1, to_string(*state));
+    st->executeStep();
+    return st->getColumn(0).getInt64();
+  });
+}
+
+void Journal::recover_in_flight() {
+  storage_call("write journal", [&] { db_.exec("UPDATE journal SET state = 'pending' WHERE state = 'in_flight'"); });
+}
+
+}  // namespace hse::engine::journal

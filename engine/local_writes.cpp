@@ -1,0 +1,172 @@
+#include "engine/local_writes.hpp"
+
+#include "engine/store/migrations.hpp"
+#include "engine/store/row_codec.hpp"
+#include "schema/validate.hpp"
+
+namespace hse::engine {
+
+using journal::Op;
+using store::Origin;
+using store::RowMeta;
+using store::SyncState;
+
+namespace {
+
+// Other rows, as the replica holds them (including local creates not yet pushed).
+class ReplicaLookup final : public schema::RowLookup {
+ public:
+  explicit ReplicaLookup(EngineState& s) : s_(s) {}
+  std::optional<json> find(const schema::Entity& e, const std::string& id) override { return s_.replica.get(e, id); }
+  bool name_taken(const schema::Entity& e, const std::string& parent_id, const std::string& name,
+                  const std::string& except_id) override {
+    return store::storage_call("check unique name", [&] {
+      auto st = s_.db.prepare("SELECT 1 FROM " + store::table_of(e) + " WHERE \"" + e.parent_field + "\" = ? AND \"" +
+                              e.unique_name_field + "\" = ? AND " + e.key + " != ? LIMIT 1");
+      st->bind(1, parent_id);
+      st->bind(2, name);
+      st->bind(3, except_id);
+      return st->executeStep();
+    });
+  }
+
+ private:
+  EngineState& s_;
+};
+
+void append(std::vector<FieldError>& to, std::vector<FieldError> more) {
+  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+}
+
+// Relations only need checking when the write touches a field they read.
+bool touches_relations(const schema::Entity& e, const json& patch) {
+  for (auto it = patch.begin(); it != patch.end(); ++it) {
+    const schema::Field* f = e.field(it.key());
+    if (!f) continue;
+    if (!f->references.empty() || f->name == e.unique_name_field) return true;
+  }
+  return false;
+}
+
+// The row's state once it has a pending change.
+SyncState pending_state(const RowMeta& m) {
+  return m.state == SyncState::synced ? SyncState::pending : m.state;
+}
+
+void delete_row(EngineState& s, const schema::Entity& e, const json& row, bool cascade, bool journaled);
+
+void delete_children(EngineState& s, const schema::Entity& e, const std::string& id) {
+  for (const auto& link : child_links(e))
+    for (const auto& child_id : s.replica.children(*link.entity, link.field, id))
+      if (auto child = s.replica.get(*link.entity, child_id)) delete_row(s, *link.entity, *child, true, false);
+}
+
+// Removes `row` locally. `journaled`: the user's own delete (journal a forced
+// delete); otherwise a child going with its parent, whose server-side removal the
+// parent's forced delete does, so its own pending entries are dropped.
+void delete_row(EngineState& s, const schema::Entity& e, const json& row, bool cascade, bool journaled) {
+  const std::string id = row.at(e.key).get<std::string>();
+  delete_children(s, e, id);
+  RowMeta m = *s.replica.meta(e, id);
+  std::optional<int64_t> seq;
+  if (journaled) {
+    seq = s.journal.record(e.name, id, Op::remove, nullptr, cascade, m.journal_seq, s.replica.now());
+  } else if (m.journal_seq) {
+    if (auto entry = s.journal.get(*m.journal_seq); entry && entry->state != journal::State::in_flight)
+      s.journal.erase(*m.journal_seq);
+  }
+  // Keep the base while a delete is pending: the push compares the server's row to it.
+  if (auto base = s.replica.base(e, id); base && seq) s.replica.save_base(e, id, *base);
+  if (!seq) s.replica.drop_base(e, id);
+  s.replica.remove(e, row, m, {Origin::local, seq, nullptr});
+}
+
+}  // namespace
+
+std::vector<ChildLink> child_links(const schema::Entity& e) {
+  std::vector<ChildLink> out;
+  for (const auto& other : schema::entities())
+    for (const auto& f : other.fields)
+      if (f.references == e.name && !f.read_only) {
+        // A child named by two fields (tenant_id and subtenant_id) is reached through its direct parent.
+        if (!other.parent.empty() && other.parent != e.name && other.parent_field != f.name) continue;
+        out.push_back({&other, f.name});
+      }
+  return out;
+}
+
+json local_create(EngineState& s, const schema::Entity& e, const json& body) {
+  if (!body.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
+  std::vector<FieldError> errors = schema::check_create(e, body);
+  json row = schema::with_defaults(e, body);
+  if (!row.contains(e.key) || row[e.key].is_null()) row[e.key] = s.random->uuid4();
+  const std::string id = row[e.key].is_string() ? row[e.key].get<std::string>() : "";
+
+  store::WriteTransaction tx(s.db);
+  if (!id.empty() && (s.replica.exists(e, id) || s.journal.delete_entry(e.name, id)))
+    throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
+  ReplicaLookup lookup(s);
+  append(errors, schema::check_relations(e, row, lookup));
+  schema::raise_if_any(std::move(errors));
+
+  if (e.has_validity()) row["owned_active"] = true;
+  row = store::normalize(e, row);
+  const int64_t now = s.replica.now();
+  auto seq = s.journal.record(e.name, id, Op::create, nullptr, false, std::nullopt, now);
+  RowMeta m;
+  m.state = SyncState::pending;
+  m.journal_seq = seq;
+  s.replica.insert(e, row, m, {Origin::local, seq, nullptr});
+  tx.commit();
+  return row;
+}
+
+json local_update(EngineState& s, const schema::Entity& e, const std::string& id, const json& patch_in) {
+  if (!patch_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
+  store::WriteTransaction tx(s.db);
+  auto existing = s.replica.get(e, id);
+  if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
+  std::vector<FieldError> errors = schema::check_update(e, patch_in, *existing);
+  // Only fields that change are journaled and pushed.
+  json patch = json::object();
+  for (auto it = patch_in.begin(); it != patch_in.end(); ++it)
+    if (existing->value(it.key(), json()) != it.value()) patch[it.key()] = it.value();
+  json row = *existing;
+  for (auto it = patch.begin(); it != patch.end(); ++it) row[it.key()] = it.value();
+  if (errors.empty() && touches_relations(e, patch)) {
+    ReplicaLookup lookup(s);
+    append(errors, schema::check_relations(e, row, lookup));
+  }
+  schema::raise_if_any(std::move(errors));
+  if (patch.empty()) return *existing;
+
+  RowMeta m = *s.replica.meta(e, id);
+  // The first local change of a synced row keeps its server version as the merge base.
+  if (m.state == SyncState::synced && m.base_hash) s.replica.save_base(e, id, *existing);
+  m.journal_seq = s.journal.record(e.name, id, Op::update, patch, false, m.journal_seq, s.replica.now());
+  m.state = pending_state(m);
+  if (m.state == SyncState::rejected) m.state = SyncState::pending;  // an edit of a rejected row is its fix
+  s.replica.replace(e, *existing, row, m, {Origin::local, m.journal_seq, nullptr});
+  tx.commit();
+  return row;
+}
+
+void local_delete(EngineState& s, const schema::Entity& e, const std::string& id, bool cascade) {
+  store::WriteTransaction tx(s.db);
+  auto existing = s.replica.get(e, id);
+  if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
+  if (!cascade) {
+    std::string found;
+    for (const auto& link : child_links(e)) {
+      size_t n = s.replica.children(*link.entity, link.field, id).size();
+      if (n) found += (found.empty() ? "" : ", ") + std::to_string(n) + " " + link.entity->name + (n > 1 ? "s" : "");
+    }
+    if (!found.empty())
+      throw Error(Code::conflict, "the " + e.name + " " + id + " has children (" + found + "); delete it with cascade",
+                  {{"cascade", "required: the " + e.name + " has " + found}});
+  }
+  delete_row(s, e, *existing, cascade, true);
+  tx.commit();
+}
+
+}  // namespace hse::engine

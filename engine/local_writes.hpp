@@ -1,0 +1,30 @@
+// Local writes: validated against the catalog as the server would, then the row,
+// its journal entry and its history version commit in one transaction.
+// Callers hold EngineState::mu.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/engine_state.hpp"
+#include "schema/catalog.hpp"
+
+namespace hse::engine {
+
+// Throws hse::ValidationError naming every field at fault (nothing written),
+// Code::conflict when the id exists (or its deletion is not pushed yet).
+json local_create(EngineState& s, const schema::Entity& e, const json& body);
+// Throws Code::not_found, hse::ValidationError.
+json local_update(EngineState& s, const schema::Entity& e, const std::string& id, const json& patch);
+// Deleting a row that has children is refused (Code::conflict naming them) unless
+// `cascade`: then the children go locally and one forced delete of the row is journaled.
+void local_delete(EngineState& s, const schema::Entity& e, const std::string& id, bool cascade);
+
+// The entities whose rows point at `e` through a parent or reference field.
+struct ChildLink {
+  const schema::Entity* entity;
+  std::string field;
+};
+std::vector<ChildLink> child_links(const schema::Entity& e);
+
+}  // namespace hse::engine

@@ -1,0 +1,90 @@
+// The replica's SQLite connection: pragmas, a cache of prepared statements, and
+// write transactions. Not thread-safe: the Engine serialises access with its mutex.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace hse::engine::store {
+
+// A cached prepared statement in use; reset when this handle goes, so that no
+// half-stepped SELECT keeps a read transaction (and an old snapshot) open.
+class Stmt {
+ public:
+  explicit Stmt(SQLite::Statement& s) : s_(&s) {}
+  ~Stmt() {
+    try {
+      s_->reset();
+    } catch (...) {
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  SQLite::Statement* operator->() { return s_; }
+  SQLite::Statement& operator*() { return *s_; }
+
+ private:
+  SQLite::Statement* s_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the file at `path` (":memory:" for a private one)
+  // in WAL mode with foreign keys on, synchronous=NORMAL and a 5 s busy timeout.
+  // Throws hse::Error(Code::storage) when the file cannot be opened.
+  explicit Database(const std::string& path);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  SQLite::Database& raw() { return db_; }
+  // A prepared statement for `sql`, reset and with its bindings cleared; prepared once.
+  Stmt prepare(const std::string& sql);
+  void exec(const std::string& sql) { db_.exec(sql); }
+  int64_t last_insert_rowid() const { return db_.getLastInsertRowid(); }
+  int changes() const { return db_.getChanges(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+// BEGIN IMMEDIATE in the constructor (so two processes never deadlock upgrading a
+// read lock), ROLLBACK in the destructor unless commit() was called.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Database& db);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// Runs `fn`, turning SQLite's exceptions into hse::Error(Code::storage) with the
+// operation named, so no SQLite type leaks to callers.
+template <class Fn>
+auto storage_call(const char* what, Fn&& fn) -> decltype(fn());
+
+}  // namespace hse::engine::store
+
+#include "engine/core/error.hpp"
+
+namespace hse::engine::store {
+template <class Fn>
+auto storage_call(const char* what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SQLite::Exception& e) {
+    throw Error(Code::storage, std::string(what) + ": " + e.what());
+  }
+}
+}  // namespace hse::engine::store

@@ -1,0 +1,148 @@
+#include "engine/store/migrations.hpp"
+
+#include <set>
+
+#include "engine/core/error.hpp"
+
+namespace hse::engine::store {
+
+namespace {
+
+std::string entity_ddl(const schema::Entity& e) {
+  std::string sql = "CREATE TABLE " + table_of(e) + " (\n  " + e.key + " TEXT PRIMARY KEY NOT NULL";
+  for (const auto& f : e.fields) {
+    if (f.name == e.key) continue;
+    sql += ",\n  \"" + f.name + "\" " + f.sql_type();
+  }
+  // sync_state: synced | pending | conflict | rejected | blocked.
+  // journal_seq: the newest journal entry of this row, NULL when none is pending.
+  // version: the row's current history version. base_hash: content hash of the
+  // last server version (NULL until the server has seen the row).
+  sql +=
+      ",\n  sync_state TEXT NOT NULL DEFAULT 'synced'"
+      ",\n  journal_seq INTEGER"
+      ",\n  version INTEGER NOT NULL DEFAULT 1"
+      ",\n  base_hash TEXT"
+      "\n) WITHOUT ROWID;\n";
+  if (!e.parent_field.empty())
+    sql += "CREATE INDEX " + table_of(e) + "_parent ON " + table_of(e) + "(" + e.parent_field + ");\n";
+  return sql;
+}
+
+// Version 1: entity tables, base versions, history, journal, sync state, config.
+void v1(Database& db) {
+  for (const auto& e : schema::entities()) db.exec(entity_ddl(e));
+  db.exec(R"(
+    -- The last server version of a row that has local changes (the merge ancestor).
+    -- A synced row's base is the row itself, so it is not stored twice.
+    CREATE TABLE base (
+      entity TEXT NOT NULL, id TEXT NOT NULL, row TEXT NOT NULL,
+      PRIMARY KEY (entity, id)
+    ) WITHOUT ROWID;
+
+    -- Every version a row has had here. row is NULL for the current version of a
+    -- live row (it is the entity table's row) and for a deletion.
+    CREATE TABLE history (
+      entity TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+      valid_from INTEGER NOT NULL, valid_to INTEGER,
+      origin TEXT NOT NULL, op TEXT NOT NULL, journal_seq INTEGER,
+      row TEXT, detail TEXT,
+      PRIMARY KEY (entity, id, version)
+    ) WITHOUT ROWID;
+
+    -- The outbox, in causal order.
+    CREATE TABLE journal (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      entity TEXT NOT NULL, id TEXT NOT NULL,
+      op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+      patch TEXT,
+      state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'in_flight', 'rejected', 'blocked')),
+      cascade INTEGER NOT NULL DEFAULT 0,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT, errors TEXT,
+      created_at INTEGER NOT NULL
+    );
+    -- A deleted row has no entity-table row to point at its entry.
+    CREATE INDEX journal_deletes ON journal(entity, id) WHERE op = 'delete';
+
+    CREATE TABLE sync_scope (
+      scope TEXT NOT NULL, entity TEXT NOT NULL,
+      scans INTEGER NOT NULL DEFAULT 0, last_complete INTEGER, total INTEGER,
+      PRIMARY KEY (scope, entity)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE config (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+  )");
+}
+
+// Version 2: conflicts kept until the app resolves them.
+void v2(Database& db) {
+  db.exec(R"(
+    CREATE TABLE conflicts (
+      conflict_id TEXT PRIMARY KEY NOT NULL,
+      entity TEXT NOT NULL, id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      base TEXT, local TEXT, remote TEXT, fields TEXT,
+      journal_seq INTEGER,
+      created_at INTEGER NOT NULL,
+      resolved_at INTEGER, resolution TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX conflicts_open ON conflicts(entity, id) WHERE resolved_at IS NULL;
+    CREATE INDEX journal_state ON journal(state);
+  )");
+}
+
+using Step = void (*)(Database&);
+const Step kSteps[] = {v1, v2};
+static_assert(std::size(kSteps) == kSchemaVersion);
+
+void add_missing_columns(Database& db) {
+  for (const auto& e : schema::entities()) {
+    std::set<std::string> have;
+    {
+      SQLite::Statement info(db.raw(), "SELECT name FROM pragma_table_info(?)");
+      info.bind(1, table_of(e));
+      while (info.executeStep()) have.insert(info.getColumn(0).getString());
+    }
+    if (have.empty()) {
+      db.exec(entity_ddl(e));  // an entity added to the catalog after this file was made
+      continue;
+    }
+    for (const auto& f : e.fields)
+      if (!have.count(f.name))
+        db.exec("ALTER TABLE " + table_of(e) + " ADD COLUMN \"" + f.name + "\" " + f.sql_type());
+  }
+}
+
+}  // namespace
+
+std::string table_of(const schema::Entity& e) { return "e_" + e.name; }
+
+const std::vector<std::string>& sync_columns() {
+  static const std::vector<std::string> cols = {"sync_state", "journal_seq", "version", "base_hash"};
+  return cols;
+}
+
+int schema_version(Database& db) {
+  return storage_call("read schema version", [&] { return db.raw().execAndGet("PRAGMA user_version").getInt(); });
+}
+
+int migrate(Database& db, int target) {
+  int from = schema_version(db);
+  if (from > kSchemaVersion)
+    throw Error(Code::schema, "replica '" + db.path() + "' has schema version " + std::to_string(from) +
+                                  ", newer than this library's " + std::to_string(kSchemaVersion) +
+                                  "; open it with a newer hsesync");
+  if (target < from) target = from;
+  WriteTransaction tx(db);
+  storage_call("migrate replica", [&] {
+    for (int v = from; v < target; ++v) kSteps[v](db);
+    if (target == kSchemaVersion) add_missing_columns(db);
+    db.exec("PRAGMA user_version = " + std::to_string(target));
+  });
+  tx.commit();
+  return from;
+}
+
+}  // namespace hse::engine::store

@@ -1,0 +1,325 @@
+#include "engine/store/replica.hpp"
+
+#include <unordered_map>
+
+#include "engine/store/migrations.hpp"
+#include "engine/store/row_codec.hpp"
+
+namespace hse::engine::store {
+
+namespace {
+
+// SQL text per entity, built once.
+struct EntitySql {
+  std::string select_row;   // fields..., then sync columns, WHERE key = ?
+  std::string insert_row;
+  std::string update_row;
+  std::string update_meta;
+  std::string delete_row;
+};
+
+const EntitySql& sql_for(const schema::Entity& e) {
+  static std::unordered_map<const schema::Entity*, EntitySql> cache;
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  auto it = cache.find(&e);
+  if (it != cache.end()) return it->second;
+  EntitySql s;
+  std::string cols, params, sets;
+  for (const auto& f : e.fields) {
+    cols += (cols.empty() ? "\"" : ", \"") + f.name + "\"";
+    params += params.empty() ? "?" : ", ?";
+    if (f.name != e.key) sets += (sets.empty() ? "\"" : ", \"") + f.name + "\" = ?";
+  }
+  const std::string t = table_of(e);
+  s.select_row = "SELECT " + cols + ", sync_state, journal_seq, version, base_hash FROM " + t + " WHERE " + e.key + " = ?";
+  s.insert_row = "INSERT INTO " + t + " (" + cols + ", sync_state, journal_seq, version, base_hash) VALUES (" + params +
+                 ", ?, ?, ?, ?)";
+  s.update_row = "UPDATE " + t + " SET " + sets + ", sync_state = ?, journal_seq = ?, version = ?, base_hash = ? WHERE " +
+                 e.key + " = ?";
+  s.update_meta = "UPDATE " + t + " SET sync_state = ?, journal_seq = ?, version = ?, base_hash = ? WHERE " + e.key + " = ?";
+  s.delete_row = "DELETE FROM " + t + " WHERE " + e.key + " = ?";
+  return cache.emplace(&e, std::move(s)).first->second;
+}
+
+void bind_meta(SQLite::Statement& st, int index, const RowMeta& m) {
+  st.bind(index, to_string(m.state));
+  if (m.journal_seq) st.bind(index + 1, *m.journal_seq);
+  else st.bind(index + 1);
+  st.bind(index + 2, m.version);
+  if (m.base_hash) st.bind(index + 3, *m.base_hash);
+  else st.bind(index + 3);
+}
+
+RowMeta read_meta(SQLite::Statement& st, int index) {
+  RowMeta m;
+  m.state = sync_state_from(st.getColumn(index).getString());
+  if (!st.isColumnNull(index + 1)) m.journal_seq = st.getColumn(index + 1).getInt64();
+  m.version = st.getColumn(index + 2).getInt64();
+  if (!st.isColumnNull(index + 3)) m.base_hash = st.getColumn(index + 3).getString();
+  return m;
+}
+
+json parse_or_null(SQLite::Statement& st, int index) {
+  if (st.isColumnNull(index)) return nullptr;
+  return json::parse(st.getColumn(index).getString());
+}
+
+}  // namespace
+
+const char* to_string(SyncState s) {
+  switch (s) {
+    case SyncState::synced: return "synced";
+    case SyncState::pending: return "pending";
+    case SyncState::conflict: return "conflict";
+    case SyncState::rejected: return "rejected";
+    case SyncState::blocked: return "blocked";
+  }
+  return "synced";
+}
+
+SyncState sync_state_from(const std::string& s) {
+  if (s == "pending") return SyncState::pending;
+  if (s == "conflict") return SyncState::conflict;
+  if (s == "rejected") return SyncState::rejected;
+  if (s == "blocked") return SyncState::blocked;
+  return SyncState::synced;
+}
+
+const char* to_string(Origin o) {
+  switch (o) {
+    case Origin::local: return "local";
+    case Origin::pull: return "pull";
+    case Origin::push: return "push";
+    case Origin::merge: return "merge";
+    case Origin::conflict: return "conflict";
+    case Origin::resolution: return "resolution";
+  }
+  return "local";
+}
+
+json Version::to_json() const {
+  json j = {{"version", version}, {"valid_from", valid_from}, {"valid_to", valid_to ? json(*valid_to) : json()},
+            {"origin", origin}, {"op", op}, {"journal_seq", journal_seq ? json(*journal_seq) : json()},
+            {"row", row}};
+  if (!detail.is_null()) j["detail"] = detail;
+  return j;
+}
+
+std::optional<json> Replica::get(const schema::Entity& e, const std::string& id) {
+  return storage_call("read row", [&]() -> std::optional<json> {
+    auto st = db_.prepare(sql_for(e).select_row);
+    st->bind(1, id);
+    if (!st->executeStep()) return std::nullopt;
+    json row = json::object();
+    for (size_t i = 0; i < e.fields.size(); ++i) row[e.fields[i].name] = read_field(*st, int(i), e.fields[i]);
+    return row;
+  });
+}
+
+std::optional<RowMeta> Replica::meta(const schema::Entity& e, const std::string& id) {
+  return storage_call("read row", [&]() -> std::optional<RowMeta> {
+    auto st = db_.prepare("SELECT sync_state, journal_seq, version, base_hash FROM " + table_of(e) + " WHERE " + e.key +
+                          " = ?");
+    st->bind(1, id);
+    if (!st->executeStep()) return std::nullopt;
+    return read_meta(*st, 0);
+  });
+}
+
+bool Replica::exists(const schema::Entity& e, const std::string& id) {
+  return storage_call("read row", [&] {
+    auto st = db_.prepare("SELECT 1 FROM " + table_of(e) + " WHERE " + e.key + " = ?");
+    st->bind(1, id);
+    return st->executeStep();
+  });
+}
+
+int64_t Replica::last_version(const schema::Entity& e, const std::string& id) {
+  auto st = db_.prepare("SELECT MAX(version) FROM history WHERE entity = ? AND id = ?");
+  st->bind(1, e.name);
+  st->bind(2, id);
+  st->executeStep();
+  return st->isColumnNull(0) ? 0 : st->getColumn(0).getInt64();
+}
+
+void Replica::add_version(const schema::Entity& e, const std::string& id, int64_t version, const char* op,
+                          const VersionCause& cause, int64_t at) {
+  auto st = db_.prepare(
+      "INSERT INTO history (entity, id, version, valid_from, origin, op, journal_seq, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  st->bind(1, e.name);
+  st->bind(2, id);
+  st->bind(3, version);
+  st->bind(4, at);
+  st->bind(5, to_string(cause.origin));
+  st->bind(6, op);
+  if (cause.journal_seq) st->bind(7, *cause.journal_seq);
+  if (!cause.detail.is_null()) st->bind(8, cause.detail.dump());
+  st->exec();
+}
+
+void Replica::close_version(const schema::Entity& e, const std::string& id, int64_t version, const json* old_row,
+                            int64_t at) {
+  auto st = db_.prepare("UPDATE history SET valid_to = ?, row = ? WHERE entity = ? AND id = ? AND version = ?");
+  st->bind(1, at);
+  if (old_row) st->bind(2, old_row->dump());
+  st->bind(3, e.name);
+  st->bind(4, id);
+  st->bind(5, version);
+  st->exec();
+}
+
+void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& meta_in, const VersionCause& cause) {
+  storage_call("insert row", [&] {
+    const std::string id = row.at(e.key).get<std::string>();
+    const int64_t at = now();
+    RowMeta m = meta_in;
+    int64_t previous = last_version(e, id);
+    if (previous > 0) close_version(e, id, previous, nullptr, at);  // a deletion tombstone
+    m.version = previous + 1;
+    {
+      auto st = db_.prepare(sql_for(e).insert_row);
+      int i = 1;
+      for (const auto& f : e.fields) bind_field(*st, i++, f, row);
+      bind_meta(*st, i, m);
+      st->exec();
+    }
+    add_version(e, id, m.version, "create", cause, at);
+  });
+}
+
+void Replica::replace(const schema::Entity& e, const json& old_row, const json& row, RowMeta m,
+                      const VersionCause& cause) {
+  storage_call("update row", [&] {
+    const std::string id = row.at(e.key).get<std::string>();
+    const int64_t at = now();
+    close_version(e, id, m.version, &old_row, at);
+    m.version += 1;
+    {
+      auto st = db_.prepare(sql_for(e).update_row);
+      int i = 1;
+      for (const auto& f : e.fields)
+        if (f.name != e.key) bind_field(*st, i++, f, row);
+      bind_meta(*st, i, m);
+      st->bind(i + 4, id);
+      st->exec();
+    }
+    add_version(e, id, m.version, "update", cause, at);
+  });
+}
+
+void Replica::remove(const schema::Entity& e, const json& old_row, const RowMeta& m, const VersionCause& cause) {
+  storage_call("delete row", [&] {
+    const std::string id = old_row.at(e.key).get<std::string>();
+    const int64_t at = now();
+    close_version(e, id, m.version, &old_row, at);
+    {
+      auto st = db_.prepare(sql_for(e).delete_row);
+      st->bind(1, id);
+      st->exec();
+    }
+    add_version(e, id, m.version + 1, "delete", cause, at);
+  });
+}
+
+void Replica::set_meta(const schema::Entity& e, const std::string& id, const RowMeta& m) {
+  storage_call("update row state", [&] {
+    auto st = db_.prepare(sql_for(e).update_meta);
+    bind_meta(*st, 1, m);
+    st->bind(5, id);
+    st->exec();
+  });
+}
+
+std::optional<json> Replica::base(const schema::Entity& e, const std::string& id) {
+  auto stored = storage_call("read base", [&]() -> std::optional<json> {
+    auto st = db_.prepare("SELECT row FROM base WHERE entity = ? AND id = ?");
+    st->bind(1, e.name);
+    st->bind(2, id);
+    if (!st->executeStep()) return std::nullopt;
+    return json::parse(st->getColumn(0).getString());
+  });
+  if (stored) return stored;
+  auto m = meta(e, id);
+  if (m && m->state == SyncState::synced && m->base_hash) return get(e, id);
+  return std::nullopt;
+}
+
+void Replica::save_base(const schema::Entity& e, const std::string& id, const json& row) {
+  storage_call("write base", [&] {
+    auto st = db_.prepare("INSERT OR REPLACE INTO base (entity, id, row) VALUES (?, ?, ?)");
+    st->bind(1, e.name);
+    st->bind(2, id);
+    st->bind(3, normalize(e, row).dump());
+    st->exec();
+  });
+}
+
+void Replica::drop_base(const schema::Entity& e, const std::string& id) {
+  storage_call("drop base", [&] {
+    auto st = db_.prepare("DELETE FROM base WHERE entity = ? AND id = ?");
+    st->bind(1, e.name);
+    st->bind(2, id);
+    st->exec();
+  });
+}
+
+std::vector<Version> Replica::history(const schema::Entity& e, const std::string& id) {
+  auto versions = storage_call("read history", [&] {
+    std::vector<Version> out;
+    auto st = db_.prepare(
+        "SELECT version, valid_from, valid_to, origin, op, journal_seq, row, detail FROM history "
+        "WHERE entity = ? AND id = ? ORDER BY version");
+    st->bind(1, e.name);
+    st->bind(2, id);
+    while (st->executeStep()) {
+      Version v;
+      v.version = st->getColumn(0).getInt64();
+      v.valid_from = st->getColumn(1).getInt64();
+      if (!st->isColumnNull(2)) v.valid_to = st->getColumn(2).getInt64();
+      v.origin = st->getColumn(3).getString();
+      v.op = st->getColumn(4).getString();
+      if (!st->isColumnNull(5)) v.journal_seq = st->getColumn(5).getInt64();
+      v.row = parse_or_null(*st, 6);
+      v.detail = parse_or_null(*st, 7);
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
+  // The open version of a live row is the row itself.
+  if (!versions.empty() && !versions.back().valid_to && versions.back().op != "delete")
+    if (auto row = get(e, id)) versions.back().row = *row;
+  return versions;
+}
+
+std::optional<json> Replica::as_of(const schema::Entity& e, const std::string& id, int64_t at_ms) {
+  for (const auto& v : history(e, id)) {
+    bool started = v.valid_from <= at_ms;
+    bool not_ended = !v.valid_to || at_ms < *v.valid_to;
+    if (started && not_ended) return v.op == "delete" ? std::nullopt : std::optional<json>(v.row);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Replica::children(const schema::Entity& child, const std::string& field,
+                                           const std::string& parent_id) {
+  return storage_call("read children", [&] {
+    std::vector<std::string> out;
+    auto st = db_.prepare("SELECT " + child.key + " FROM " + table_of(child) + " WHERE \"" + field + "\" = ?");
+    st->bind(1, parent_id);
+    while (st->executeStep()) out.push_back(st->getColumn(0).getString());
+    return out;
+  });
+}
+
+std::vector<std::string> Replica::ids(const schema::Entity& e) {
+  return storage_call("read ids", [&] {
+    std::vector<std::string> out;
+    auto st = db_.prepare("SELECT " + e.key + " FROM " + table_of(e));
+    while (st->executeStep()) out.push_back(st->getColumn(0).getString());
+    return out;
+  });
+}
+
+}  // namespace hse::engine::store

@@ -1,0 +1,99 @@
+// Rows of the replica with their sync columns, their base versions and their
+// history. Every row write records a history version in the same (caller's)
+// transaction, so no write path can forget it.
+// Not thread-safe: the Engine serialises access.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/clock.hpp"
+#include "engine/store/database.hpp"
+#include "schema/catalog.hpp"
+
+namespace hse::engine::store {
+
+using json = nlohmann::json;
+
+enum class SyncState { synced, pending, conflict, rejected, blocked };
+const char* to_string(SyncState s);
+SyncState sync_state_from(const std::string& s);
+
+struct RowMeta {
+  SyncState state = SyncState::synced;
+  std::optional<int64_t> journal_seq;
+  int64_t version = 0;
+  std::optional<std::string> base_hash;
+};
+
+// Why a version came to be.
+enum class Origin { local, pull, push, merge, conflict, resolution };
+const char* to_string(Origin o);
+
+struct VersionCause {
+  Origin origin = Origin::local;
+  std::optional<int64_t> journal_seq;
+  json detail;  // for merges and conflicts: base, local and remote sides
+};
+
+struct Version {
+  int64_t version = 0;
+  int64_t valid_from = 0;
+  std::optional<int64_t> valid_to;
+  std::string origin;
+  std::string op;  // create | update | delete
+  std::optional<int64_t> journal_seq;
+  json row;  // null for a deletion
+  json detail;
+  json to_json() const;
+};
+
+class Replica {
+ public:
+  Replica(Database& db, Clock& clock) : db_(db), clock_(clock) {}
+
+  // The row (every catalog field), or nullopt.
+  std::optional<json> get(const schema::Entity& e, const std::string& id);
+  std::optional<RowMeta> meta(const schema::Entity& e, const std::string& id);
+  bool exists(const schema::Entity& e, const std::string& id);
+
+  // Row writes. `row` must hold the key. Each records a history version.
+  void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause);
+  // Replaces the row; `meta.version` must be the current version (it is advanced).
+  void replace(const schema::Entity& e, const json& old_row, const json& row, RowMeta meta, const VersionCause& cause);
+  void remove(const schema::Entity& e, const json& old_row, const RowMeta& meta, const VersionCause& cause);
+  // Sync columns only: no content change, so no history version.
+  void set_meta(const schema::Entity& e, const std::string& id, const RowMeta& meta);
+
+  // The last server version: the stored base, else the row itself when it is synced;
+  // nullopt for a row the server has never seen.
+  std::optional<json> base(const schema::Entity& e, const std::string& id);
+  void save_base(const schema::Entity& e, const std::string& id, const json& row);
+  void drop_base(const schema::Entity& e, const std::string& id);
+
+  // Versions oldest first.
+  std::vector<Version> history(const schema::Entity& e, const std::string& id);
+  // The row as it was at `at_ms` (replica time), or nullopt if it did not exist then.
+  std::optional<json> as_of(const schema::Entity& e, const std::string& id, int64_t at_ms);
+
+  // Ids of rows of `child` whose field `field` is `parent_id`.
+  std::vector<std::string> children(const schema::Entity& child, const std::string& field, const std::string& parent_id);
+  // Every id of `e`.
+  std::vector<std::string> ids(const schema::Entity& e);
+
+  int64_t now() { return clock_.now_ms(); }
+  Database& db() { return db_; }
+
+ private:
+  void add_version(const schema::Entity& e, const std::string& id, int64_t version, const char* op,
+                   const VersionCause& cause, int64_t at);
+  void close_version(const schema::Entity& e, const std::string& id, int64_t version, const json* old_row, int64_t at);
+  int64_t last_version(const schema::Entity& e, const std::string& id);
+
+  Database& db_;
+  Clock& clock_;
+};
+
+}  // namespace hse::engine::store

@@ -1,0 +1,99 @@
+#include "tests/unit/engine/fixture.hpp"
+
+using namespace hse;
+using hse::test::EngineTest;
+using engine::journal::Op;
+using json = nlohmann::json;
+
+class Collapse : public EngineTest {
+ protected:
+  const std::string pid = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01";
+  void SetUp() override {
+    EngineTest::SetUp();
+    server_row("project", {{"project_id", pid}, {"name", "Acme"}, {"country", "IT"}, {"status", "active"}});
+  }
+};
+
+TEST_F(Collapse, CreateThenUpdateIsOneCreate) {
+  json p = project("Draft");
+  engine->update("project", p["project_id"], {{"name", "Final"}});
+  engine->update("project", p["project_id"], {{"description", "two edits"}});
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].op, Op::create);
+  EXPECT_EQ(engine->get("project", p["project_id"])->at("name"), "Final");
+}
+
+TEST_F(Collapse, CreateThenDeleteLeavesNothingPendingButHistoryKeepsBoth) {
+  json p = project("Short-lived");
+  engine->remove("project", p["project_id"]);
+  EXPECT_TRUE(engine->journal().empty());
+  auto h = engine->history("project", p["project_id"]);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].op, "create");
+  EXPECT_EQ(h[0].row["name"], "Short-lived");
+  EXPECT_EQ(h[1].op, "delete");
+}
+
+TEST_F(Collapse, UpdateThenUpdateMergesPatches) {
+  engine->update("project", pid, {{"name", "Acme 2"}});
+  engine->update("project", pid, {{"description", "d"}});
+  engine->update("project", pid, {{"name", "Acme 3"}});
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].op, Op::update);
+  EXPECT_EQ(j[0].patch, (json{{"name", "Acme 3"}, {"description", "d"}}));
+}
+
+TEST_F(Collapse, UpdateThenDeleteIsDelete) {
+  engine->update("project", pid, {{"name", "Acme 2"}});
+  engine->remove("project", pid);
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].op, Op::remove);
+  EXPECT_TRUE(j[0].patch.is_null());
+}
+
+TEST_F(Collapse, AnInFlightEntryIsNeverCollapsedInto) {
+  engine->update("project", pid, {{"name", "Acme 2"}});
+  auto& s = engine->state();
+  int64_t seq = engine->journal()[0].seq;
+  {
+    std::lock_guard lock(s.mu);
+    s.journal.set_state(seq, engine::journal::State::in_flight);
+  }
+  engine->update("project", pid, {{"description", "typed during the push"}});
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0].patch, (json{{"name", "Acme 2"}}));
+  EXPECT_EQ(j[1].patch, (json{{"description", "typed during the push"}}));
+  EXPECT_GT(j[1].seq, j[0].seq);
+}
+
+TEST_F(Collapse, ANoChangeUpdateJournalsNothing) {
+  engine->update("project", pid, {{"name", "Acme"}});
+  EXPECT_TRUE(engine->journal().empty());
+  EXPECT_EQ(engine->history("project", pid).size(), 1u);
+}
+
+TEST_F(Collapse, FirstLocalEditKeepsTheServerVersionAsBase) {
+  engine->update("project", pid, {{"name", "Mine"}});
+  auto& s = engine->state();
+  std::lock_guard lock(s.mu);
+  auto base = s.replica.base(schema::entity("project"), pid);
+  ASSERT_TRUE(base);
+  EXPECT_EQ((*base)["name"], "Acme");
+}
+
+TEST_F(Collapse, EntriesFollowCausalOrder) {
+  json p = project("P");
+  json o = office(p);
+  json i = incident(o);
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 3u);
+  EXPECT_EQ(j[0].entity, "project");
+  EXPECT_EQ(j[1].entity, "office");
+  EXPECT_EQ(j[2].entity, "incident");
+  EXPECT_LT(j[0].seq, j[1].seq);
+  EXPECT_LT(j[1].seq, j[2].seq);
+}

@@ -1,0 +1,68 @@
+#include <SQLiteCpp/Database.h>
+
+#include "engine/store/migrations.hpp"
+#include "tests/unit/engine/fixture.hpp"
+
+using namespace hse;
+using json = nlohmann::json;
+
+TEST(Migrations, TablesHaveExactlyTheCatalogsColumns) {
+  engine::store::Database db(":memory:");
+  engine::store::migrate(db);
+  for (const auto& e : schema::entities()) {
+    std::vector<std::string> have, want;
+    SQLite::Statement info(db.raw(), "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    info.bind(1, engine::store::table_of(e));
+    while (info.executeStep()) have.push_back(info.getColumn(0).getString());
+    for (const auto& f : e.fields) want.push_back(f.name);
+    for (const auto& c : engine::store::sync_columns()) want.push_back(c);
+    EXPECT_EQ(have, want) << e.name;
+  }
+}
+
+TEST(Migrations, Version1FileUpgradesToCurrentKeepingItsRows) {
+  const std::string path = test::temp_path("v1");
+  {
+    engine::store::Database db(path);
+    EXPECT_EQ(engine::store::migrate(db, 1), 0);
+    EXPECT_EQ(engine::store::schema_version(db), 1);
+    db.exec("INSERT INTO e_project (project_id, name, country, sync_state, version) "
+            "VALUES ('b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01', 'Old', 'IT', 'synced', 1)");
+    // A replica of version 1 had no conflicts table.
+    EXPECT_FALSE(db.raw().tableExists("conflicts"));
+  }
+  auto engine = engine::Engine::open(path);
+  EXPECT_EQ(engine->get("project", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01")->at("name"), "Old");
+  auto& s = engine->state();
+  EXPECT_EQ(engine::store::schema_version(s.db), engine::store::kSchemaVersion);
+  EXPECT_TRUE(s.db.raw().tableExists("conflicts"));
+}
+
+TEST(Migrations, ANewerFileIsRefusedAndLeftAlone) {
+  const std::string path = test::temp_path("future");
+  {
+    engine::store::Database db(path);
+    db.exec("PRAGMA user_version = 99");
+  }
+  try {
+    engine::Engine::open(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::schema);
+    EXPECT_NE(std::string(e.what()).find("99"), std::string::npos);
+  }
+  engine::store::Database db(path);
+  EXPECT_EQ(engine::store::schema_version(db), 99);
+  EXPECT_FALSE(db.raw().tableExists("journal"));
+}
+
+TEST(Migrations, AFailedStepRollsBackWholly) {
+  const std::string path = test::temp_path("half");
+  {
+    engine::store::Database db(path);
+    db.exec("CREATE TABLE conflicts (x)");  // makes step 2 fail half-way
+    engine::store::migrate(db, 1);
+    EXPECT_THROW(engine::store::migrate(db), Error);
+    EXPECT_EQ(engine::store::schema_version(db), 1);
+  }
+}
