@@ -45,22 +45,53 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
 Engine::Engine(std::unique_ptr<EngineState> state) : state_(std::move(state)) {}
 Engine::~Engine() = default;
 
+template <class Fn>
+auto Engine::write(Fn&& fn) -> decltype(fn()) {
+  std::lock_guard lock(state_->mu);
+  store::WriteTransaction tx(state_->db);
+  if constexpr (std::is_void_v<decltype(fn())>) {
+    fn();
+    tx.commit();
+  } else {
+    auto result = fn();
+    tx.commit();
+    return result;
+  }
+}
+
 json Engine::create(const std::string& entity, const json& body) {
   const auto& e = schema::entity(entity);
-  std::lock_guard lock(state_->mu);
-  return local_create(*state_, e, body);
+  return write([&] { return local_create(*state_, e, body); });
+}
+
+std::vector<json> Engine::create_many(const std::string& entity, const std::vector<json>& bodies) {
+  const auto& e = schema::entity(entity);
+  return write([&] {
+    std::vector<json> rows;
+    rows.reserve(bodies.size());
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      try {
+        rows.push_back(local_create(*state_, e, bodies[i]));
+      } catch (const Error& err) {
+        // Name the body at fault so a caller can find it in the batch.
+        std::vector<FieldError> fields = err.fields();
+        for (auto& f : fields) f.field = "[" + std::to_string(i) + "]." + f.field;
+        if (dynamic_cast<const ValidationError*>(&err)) throw ValidationError(std::move(fields));
+        throw Error(err.code(), "item " + std::to_string(i) + ": " + err.what(), std::move(fields));
+      }
+    }
+    return rows;
+  });
 }
 
 json Engine::update(const std::string& entity, const std::string& id, const json& patch) {
   const auto& e = schema::entity(entity);
-  std::lock_guard lock(state_->mu);
-  return local_update(*state_, e, id, patch);
+  return write([&] { return local_update(*state_, e, id, patch); });
 }
 
 void Engine::remove(const std::string& entity, const std::string& id, bool cascade) {
   const auto& e = schema::entity(entity);
-  std::lock_guard lock(state_->mu);
-  local_delete(*state_, e, id, cascade);
+  write([&] { local_delete(*state_, e, id, cascade); });
 }
 
 std::optional<json> Engine::get(const std::string& entity, const std::string& id) {

@@ -41,6 +41,9 @@ class Engine {
 
   // Local writes, offline. Return the row as stored (every catalog field).
   json create(const std::string& entity, const json& body);
+  // Creates all rows in one transaction: all or none. A refusal names the item
+  // ("[3].name") in its fields.
+  std::vector<json> create_many(const std::string& entity, const std::vector<json>& bodies);
   json update(const std::string& entity, const std::string& id, const json& patch);
   void remove(const std::string& entity, const std::string& id, bool cascade = false);
 
@@ -61,6 +64,9 @@ class Engine {
 
  private:
   explicit Engine(std::unique_ptr<EngineState> state);
+  // Runs `fn` holding the lock inside one write transaction, committed when it returns.
+  template <class Fn>
+  auto write(Fn&& fn) -> decltype(fn());
   std::unique_ptr<EngineState> state_;
 };
 

@@ -17,7 +17,19 @@ namespace {
 class ReplicaLookup final : public schema::RowLookup {
  public:
   explicit ReplicaLookup(EngineState& s) : s_(s) {}
-  std::optional<json> find(const schema::Entity& e, const std::string& id) override { return s_.replica.get(e, id); }
+  // Only the columns the rules read: decoding whole rows was a fifth of a create's cost.
+  std::optional<json> find(const schema::Entity& e, const std::string& id) override {
+    return store::storage_call("read parent", [&]() -> std::optional<json> {
+      std::string cols = e.key;
+      if (!e.parent_field.empty()) cols += ", \"" + e.parent_field + "\"";
+      auto st = s_.db.prepare("SELECT " + cols + " FROM " + store::table_of(e) + " WHERE " + e.key + " = ?");
+      st->bind(1, id);
+      if (!st->executeStep()) return std::nullopt;
+      json row = {{e.key, id}};
+      if (!e.parent_field.empty() && !st->isColumnNull(1)) row[e.parent_field] = st->getColumn(1).getString();
+      return row;
+    });
+  }
   bool name_taken(const schema::Entity& e, const std::string& parent_id, const std::string& name,
                   const std::string& except_id) override {
     return store::storage_call("check unique name", [&] {
@@ -102,7 +114,6 @@ json local_create(EngineState& s, const schema::Entity& e, const json& body) {
   if (!row.contains(e.key) || row[e.key].is_null()) row[e.key] = s.random->uuid4();
   const std::string id = row[e.key].is_string() ? row[e.key].get<std::string>() : "";
 
-  store::WriteTransaction tx(s.db);
   if (!id.empty() && (s.replica.exists(e, id) || s.journal.delete_entry(e.name, id)))
     throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
   ReplicaLookup lookup(s);
@@ -117,13 +128,11 @@ json local_create(EngineState& s, const schema::Entity& e, const json& body) {
   m.state = SyncState::pending;
   m.journal_seq = seq;
   s.replica.insert(e, row, m, {Origin::local, seq, nullptr});
-  tx.commit();
   return row;
 }
 
 json local_update(EngineState& s, const schema::Entity& e, const std::string& id, const json& patch_in) {
   if (!patch_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
-  store::WriteTransaction tx(s.db);
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
   std::vector<FieldError> errors = schema::check_update(e, patch_in, *existing);
@@ -147,12 +156,10 @@ json local_update(EngineState& s, const schema::Entity& e, const std::string& id
   m.state = pending_state(m);
   if (m.state == SyncState::rejected) m.state = SyncState::pending;  // an edit of a rejected row is its fix
   s.replica.replace(e, *existing, row, m, {Origin::local, m.journal_seq, nullptr});
-  tx.commit();
   return row;
 }
 
 void local_delete(EngineState& s, const schema::Entity& e, const std::string& id, bool cascade) {
-  store::WriteTransaction tx(s.db);
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
   if (!cascade) {
@@ -166,7 +173,6 @@ void local_delete(EngineState& s, const schema::Entity& e, const std::string& id
                   {{"cascade", "required: the " + e.name + " has " + found}});
   }
   delete_row(s, e, *existing, cascade, true);
-  tx.commit();
 }
 
 }  // namespace hse::engine

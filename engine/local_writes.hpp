@@ -1,6 +1,7 @@
 // Local writes: validated against the catalog as the server would, then the row,
 // its journal entry and its history version commit in one transaction.
-// Callers hold EngineState::mu.
+// Callers hold EngineState::mu and an open WriteTransaction: a refused write throws
+// before it writes anything, and the caller's rollback undoes any partial work.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -33,7 +33,8 @@ std::vector<FieldError> check_update(const Entity&, const json& patch, const jso
 class RowLookup {
  public:
   virtual ~RowLookup() = default;
-  // The row of `e` with key `id`, or nullopt.
+  // The row of `e` with key `id`, or nullopt. It needs to hold only the key, the
+  // parent field and the unique-name field: the rules read nothing else.
   virtual std::optional<json> find(const Entity& e, const std::string& id) = 0;
   // True when a row of `e` other than `except_id`, under `parent_id`, has `name`.
   virtual bool name_taken(const Entity& e, const std::string& parent_id, const std::string& name,

@@ -14,6 +14,8 @@ std::string entity_ddl(const schema::Entity& e) {
     if (f.name == e.key) continue;
     sql += ",\n  \"" + f.name + "\" " + f.sql_type();
   }
+  // A rowid table, not WITHOUT ROWID: rows are wide and keys are random UUIDs, so
+  // appending rows and indexing the key is ~2.5x faster to insert (bench/local_write).
   // sync_state: synced | pending | conflict | rejected | blocked.
   // journal_seq: the newest journal entry of this row, NULL when none is pending.
   // version: the row's current history version. base_hash: content hash of the
@@ -23,7 +25,7 @@ std::string entity_ddl(const schema::Entity& e) {
       ",\n  journal_seq INTEGER"
       ",\n  version INTEGER NOT NULL DEFAULT 1"
       ",\n  base_hash TEXT"
-      "\n) WITHOUT ROWID;\n";
+      "\n);\n";
   if (!e.parent_field.empty())
     sql += "CREATE INDEX " + table_of(e) + "_parent ON " + table_of(e) + "(" + e.parent_field + ");\n";
   return sql;

@@ -1,0 +1,3 @@
+add_executable(bench_local_write ${CMAKE_CURRENT_SOURCE_DIR}/local_write/local_write_bench.cpp)
+target_link_libraries(bench_local_write PRIVATE hse_engine)
+target_include_directories(bench_local_write PRIVATE ${PROJECT_SOURCE_DIR})
