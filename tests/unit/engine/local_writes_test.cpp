@@ -193,3 +193,20 @@ TEST_F(LocalWrites, CascadeOfSyncedRowsJournalsOneForcedDelete) {
   EXPECT_TRUE(j[0].cascade);
   EXPECT_FALSE(engine->get("incident", i["office_incident_id"]));
 }
+
+TEST_F(LocalWrites, CreateManyIsAllOrNothingAndNamesTheItem) {
+  json o = office(project());
+  auto body = [&](const std::string& name) {
+    return json{{"name", name}, {"date_incident", "2026-03-01"}, {"tenant_id", o["project_id"]}, {"subtenant_id", o["office_id"]}};
+  };
+  int64_t before = footprint();
+  try {
+    engine->create_many("incident", {body("a"), body("b"), body("")});
+    FAIL();
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(fields_of(e), std::vector<std::string>{"[2].name"});
+  }
+  EXPECT_EQ(footprint(), before);
+  EXPECT_EQ(engine->create_many("incident", {body("a"), body("b")}).size(), 2u);
+  EXPECT_EQ(engine->query("incident", json::object())["_meta"]["totalCount"], 2);
+}
