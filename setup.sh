@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs every Debian package the build, the tests and the benchmarks need.
+# ./setup.sh            installs every Debian package the build, tests and benchmarks need
+# ./setup.sh test       ... then builds (preset default) and runs every test
+# ./setup.sh demo       ... then builds and runs the main job (see README.md)
 # Idempotent; run as root (or with sudo) on Debian 12.
 set -euo pipefail
+cd "$(dirname "$0")"
+action=${1:-install}
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libsqlite3-dev sqlite3 libsqlitecpp-dev
@@ -19,4 +23,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "setup: all packages present"
+echo "setup: all packages present" >&2
+
+build() {
+  cmake --preset default >/dev/null
+  cmake --build --preset default -j"$(nproc)"
+}
+
+case "$action" in
+  install) ;;
+  test)
+    build
+    ctest --preset default
+    ;;
+  demo)
+    build
+    exec ./bindings/cli/demo.sh build/bin
+    ;;
+  *)
+    echo "usage: ./setup.sh [install|test|demo]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,120 @@
+#include "bindings/cli/cli_commands.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace hse::cli {
+
+namespace {
+
+json parse_json_arg(const std::string& text, const std::string& what) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) throw Error(Code::invalid, what + " is not valid JSON", {{what, "is not valid JSON"}});
+  return j;
+}
+
+std::unique_ptr<engine::Engine> open(const std::string& db) { return engine::Engine::open(db); }
+
+// The value after `flag` in args, or "".
+std::string flag_value(const Args& args, const std::string& flag) {
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == flag) return args[i + 1];
+  return "";
+}
+std::vector<std::string> flag_values(const Args& args, const std::string& flag) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == flag) out.push_back(args[i + 1]);
+  return out;
+}
+bool has_flag(const Args& args, const std::string& flag) {
+  for (const auto& a : args)
+    if (a == flag) return true;
+  return false;
+}
+
+std::string read_secret_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw Error(Code::invalid, "cannot read " + what + " file " + path, {{what, "file cannot be read"}});
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+json cmd_init(const std::string& db, const Args& args) {
+  json remote = json::object();
+  remote["kind"] = flag_value(args, "--kind").empty() ? "fourhse" : flag_value(args, "--kind");
+  std::string url = flag_value(args, "--remote");
+  if (url.empty()) throw Error(Code::invalid, "init needs --remote URL", {{"--remote", "is required"}});
+  remote["url"] = url;
+  std::string token = flag_value(args, "--token");
+  if (token.empty() && !flag_value(args, "--token-file").empty())
+    token = read_secret_file(flag_value(args, "--token-file"), "--token-file");
+  if (token.empty() && std::getenv("HSE_TOKEN")) token = std::getenv("HSE_TOKEN");
+  if (!token.empty()) {
+    remote["access_token"] = token;
+  } else if (!flag_value(args, "--oauth-token-url").empty()) {
+    std::string password = flag_value(args, "--password-file").empty()
+                               ? (std::getenv("HSE_PASSWORD") ? std::getenv("HSE_PASSWORD") : "")
+                               : read_secret_file(flag_value(args, "--password-file"), "--password-file");
+    remote["oauth"] = {{"token_url", flag_value(args, "--oauth-token-url")},
+                       {"client_id", flag_value(args, "--client-id")},
+                       {"username", flag_value(args, "--username")},
+                       {"password", password}};
+  }
+  json config = {{"remote", remote}};
+  auto projects = flag_values(args, "--project");
+  if (!projects.empty()) config["scopes"] = {{"projects", projects}};
+  auto engine = engine::Engine::open(db, config);
+  // Never echo the secrets back.
+  return {{"initialized", db}, {"remote", url}, {"projects", projects}};
+}
+
+json cmd_create(const std::string& db, const Args& a) { return open(db)->create(a[0], parse_json_arg(a[1], "JSON")); }
+json cmd_update(const std::string& db, const Args& a) {
+  return open(db)->update(a[0], a[1], parse_json_arg(a[2], "JSON"));
+}
+json cmd_delete(const std::string& db, const Args& a) {
+  open(db)->remove(a[0], a[1], has_flag(a, "--cascade"));
+  return {{"deleted", a[1]}, {"entity", a[0]}};
+}
+json cmd_get(const std::string& db, const Args& a) {
+  auto row = open(db)->get(a[0], a[1]);
+  if (!row) throw Error(Code::not_found, "no " + a[0] + " with id " + a[1]);
+  return *row;
+}
+json cmd_query(const std::string& db, const Args& a) {
+  return open(db)->query(a[0], a.size() > 1 ? parse_json_arg(a[1], "QUERY_JSON") : json::object());
+}
+json cmd_journal(const std::string& db, const Args&) {
+  json out = json::array();
+  for (const auto& e : open(db)->journal()) out.push_back(e.to_json());
+  return out;
+}
+json cmd_history(const std::string& db, const Args& a) {
+  json out = json::array();
+  for (const auto& v : open(db)->history(a[0], a[1])) out.push_back(v.to_json());
+  return out;
+}
+
+}  // namespace
+
+int exit_code(Code c) { return c == Code::ok ? 0 : 10 + int(c); }
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> all = {
+      {"init", "--remote URL (--token T | --token-file F | --oauth-token-url U --client-id C --username N --password-file F) [--project ID]... [--kind fourhse]", 0, cmd_init},
+      {"create", "ENTITY JSON", 2, cmd_create},
+      {"update", "ENTITY ID JSON", 3, cmd_update},
+      {"delete", "ENTITY ID [--cascade]", 2, cmd_delete},
+      {"get", "ENTITY ID", 2, cmd_get},
+      {"query", "ENTITY [QUERY_JSON]", 1, cmd_query},
+      {"journal", "", 0, cmd_journal},
+      {"history", "ENTITY ID", 2, cmd_history},
+  };
+  return all;
+}
+
+}  // namespace hse::cli
