@@ -134,6 +134,25 @@ std::vector<journal::Entry> Engine::journal() {
   return state_->journal.list();
 }
 
+json Engine::status() {
+  std::lock_guard lock(state_->mu);
+  auto& s = *state_;
+  return store::storage_call("read status", [&] {
+    using journal::State;
+    auto conflicts = s.db.prepare("SELECT COUNT(*) FROM conflicts WHERE resolved_at IS NULL");
+    conflicts->executeStep();
+    auto last = s.db.prepare("SELECT value FROM config WHERE key = 'last_sync'");
+    json last_sync = last->executeStep() ? json(std::stoll(last->getColumn(0).getString())) : json();
+    return json{{"pending", s.journal.count(State::pending)},
+                {"in_flight", s.journal.count(State::in_flight)},
+                {"rejected", s.journal.count(State::rejected)},
+                {"blocked", s.journal.count(State::blocked)},
+                {"conflicts", conflicts->getColumn(0).getInt64()},
+                {"last_sync", last_sync},
+                {"schema_version", store::schema_version(s.db)}};
+  });
+}
+
 json Engine::config() {
   std::lock_guard lock(state_->mu);
   return read_config(state_->db);

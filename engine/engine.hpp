@@ -58,6 +58,11 @@ class Engine {
   // Journal entries in seq order (all states).
   std::vector<journal::Entry> journal();
 
+  // {"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync", "schema_version"}:
+  // counts of journal entries by state, open conflicts, and the end of the last
+  // complete round (replica time in ms, null before the first).
+  json status();
+
   // The stored configuration (secrets included: never log it).
   json config();
   EngineState& state() { return *state_; }

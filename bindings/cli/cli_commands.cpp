@@ -99,6 +99,8 @@ json cmd_history(const std::string& db, const Args& a) {
   return out;
 }
 
+json cmd_status(const std::string& db, const Args&) { return open(db)->status(); }
+
 }  // namespace
 
 int exit_code(Code c) { return c == Code::ok ? 0 : 10 + int(c); }
@@ -112,6 +114,7 @@ const std::vector<Command>& commands() {
       {"get", "ENTITY ID", 2, cmd_get},
       {"query", "ENTITY [QUERY_JSON]", 1, cmd_query},
       {"journal", "", 0, cmd_journal},
+      {"status", "", 0, cmd_status},
       {"history", "ENTITY ID", 2, cmd_history},
   };
   return all;

@@ -97,3 +97,15 @@ TEST_F(Collapse, EntriesFollowCausalOrder) {
   EXPECT_LT(j[0].seq, j[1].seq);
   EXPECT_LT(j[1].seq, j[2].seq);
 }
+
+TEST_F(Collapse, StatusCountsPendingEntries) {
+  json st = engine->status();
+  EXPECT_EQ(st["pending"], 0);
+  EXPECT_TRUE(st["last_sync"].is_null());
+  project("A");
+  engine->update("project", pid, {{"name", "B"}});
+  st = engine->status();
+  EXPECT_EQ(st["pending"], 2);
+  EXPECT_EQ(st["conflicts"], 0);
+  EXPECT_EQ(st["rejected"], 0);
+}

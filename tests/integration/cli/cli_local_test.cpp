@@ -1,0 +1,99 @@
+// hse-sync as a user runs it: a real process, JSON on stdout, exit codes per error class.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <fstream>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+using json = nlohmann::json;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() / ("hse-cli-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir);
+    db = (dir / "replica.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+
+  Result run(const std::vector<std::string>& args, bool with_db = true) {
+    std::string cmd = quote(std::string(std::getenv("HSE_BIN_DIR")) + "/hse-sync");
+    if (with_db) cmd += " --db " + quote(db);
+    for (const auto& a : args) cmd += " " + quote(a);
+    cmd += " 2>" + quote((dir / "stderr").string());
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    int status = ::pclose(p);
+    return {WEXITSTATUS(status), out};
+  }
+  std::string err() {
+    std::ifstream in(dir / "stderr");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  std::filesystem::path dir;
+  std::string db;
+};
+
+}  // namespace
+
+TEST_F(Cli, CreateGetQueryJournal) {
+  auto created = run({"create", "project", R"({"name":"Acme","country":"IT"})"});
+  ASSERT_EQ(created.code, 0) << err();
+  std::string id = json::parse(created.out)["project_id"];
+  auto got = run({"get", "project", id});
+  EXPECT_EQ(got.code, 0);
+  EXPECT_EQ(json::parse(got.out)["name"], "Acme");
+  auto q = json::parse(run({"query", "project", R"({"filter":{"name":"cm"}})"}).out);
+  EXPECT_EQ(q["_meta"]["totalCount"], 1);
+  auto j = json::parse(run({"journal"}).out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["op"], "create");
+  EXPECT_EQ(json::parse(run({"status"}).out)["pending"], 1);
+  auto h = json::parse(run({"history", "project", id}).out);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0]["origin"], "local");
+}
+
+TEST_F(Cli, ErrorClassesHaveTheirExitCodes) {
+  auto bad = run({"create", "project", R"({"name":"","country":"ITA"})"});
+  EXPECT_EQ(bad.code, 11);  // invalid
+  EXPECT_NE(err().find("\"field\":\"name\""), std::string::npos);
+  EXPECT_NE(err().find("\"field\":\"country\""), std::string::npos);
+  EXPECT_EQ(run({"get", "project", "00000000-0000-4000-8000-000000000000"}).code, 12);  // not_found
+  EXPECT_EQ(run({"create", "project", "{not json"}).code, 11);
+  EXPECT_EQ(run({"create", "person", "{}"}).code, 11);
+  EXPECT_EQ(run({"frobnicate"}).code, 2);
+  EXPECT_EQ(run({"create"}, true).code, 2);
+  EXPECT_EQ(run({"status"}, false).code, 2);
+  EXPECT_TRUE(json::parse(run({"journal"}).out).empty());  // nothing refused was written
+}
+
+TEST_F(Cli, InitStoresTheRemoteWithoutEchoingSecrets) {
+  auto r = run({"init", "--remote", "http://127.0.0.1:9", "--token", "s3cret-token", "--project", "p1"});
+  ASSERT_EQ(r.code, 0) << err();
+  EXPECT_EQ(r.out.find("s3cret-token"), std::string::npos);
+  EXPECT_EQ(err().find("s3cret-token"), std::string::npos);
+  EXPECT_EQ(run({"init"}).code, 11);  // --remote is required
+}
