@@ -4,6 +4,8 @@
 #include "engine/local_writes.hpp"
 #include "engine/query/local_query.hpp"
 #include "engine/store/migrations.hpp"
+#include "engine/sync/resolve.hpp"
+#include "engine/sync/round.hpp"
 
 namespace hse::engine {
 
@@ -39,10 +41,11 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
     write_config(state->db, merged);
   }
   state->journal.recover_in_flight();
-  return std::unique_ptr<Engine>(new Engine(std::move(state)));
+  return std::unique_ptr<Engine>(new Engine(std::move(state), std::move(options)));
 }
 
-Engine::Engine(std::unique_ptr<EngineState> state) : state_(std::move(state)) {}
+Engine::Engine(std::unique_ptr<EngineState> state, EngineOptions options)
+    : state_(std::move(state)), options_(std::move(options)) {}
 Engine::~Engine() = default;
 
 template <class Fn>
@@ -151,6 +154,80 @@ json Engine::status() {
                 {"last_sync", last_sync},
                 {"schema_version", store::schema_version(s.db)}};
   });
+}
+
+std::shared_ptr<Remote> Engine::remote_for(const json& config) {
+  std::lock_guard lock(hooks_mu_);
+  if (options_.remote) return options_.remote;
+  json remote_config = config.value("remote", json());
+  if (!remote_config.is_object() || remote_config.value("url", "").empty())
+    throw Error(Code::no_remote, "no remote is configured for this replica (hse-sync init --remote URL ...)");
+  if (remote_ && remote_config == remote_config_) return remote_;
+  if (!options_.remote_factory) throw Error(Code::no_remote, "this build has no adapter for remotes");
+  remote_ = options_.remote_factory(remote_config);
+  remote_config_ = remote_config;
+  return remote_;
+}
+
+void Engine::emit(const json& event) {
+  sync::EventSink sink;
+  {
+    std::lock_guard lock(hooks_mu_);
+    sink = sink_;
+  }
+  if (sink) {
+    try {
+      sink(event);
+    } catch (...) {
+      // An app's sink that throws must not break the round.
+    }
+  }
+}
+
+json Engine::sync() {
+  json cfg = config();
+  auto remote = remote_for(cfg);
+  std::lock_guard round(round_mu_);
+  sync::Resolver resolver;
+  {
+    std::lock_guard lock(hooks_mu_);
+    resolver = resolver_;
+  }
+  sync::SyncContext ctx{*state_, *remote, merge::PolicyTable(cfg.value("policies", json())), resolver,
+                        [this](const json& ev) { emit(ev); }, cfg, {}};
+  return sync::run_round(ctx);
+}
+
+std::vector<store::Conflict> Engine::conflicts() {
+  std::lock_guard lock(state_->mu);
+  return state_->conflicts.open();
+}
+
+void Engine::resolve(const std::string& conflict_id, const json& resolution) {
+  json cfg = config();
+  std::lock_guard lock(state_->mu);
+  store::WriteTransaction tx(state_->db);
+  // Resolving needs no remote: it decides what the next push sends.
+  struct NoRemote final : Remote {
+    RemotePage list(const std::string&, const json&) override { throw Error(Code::no_remote, "offline"); }
+    std::optional<json> view(const std::string&, const std::string&) override { throw Error(Code::no_remote, "offline"); }
+    json create(const std::string&, const json&) override { throw Error(Code::no_remote, "offline"); }
+    json update(const std::string&, const std::string&, const json&) override { throw Error(Code::no_remote, "offline"); }
+    bool remove(const std::string&, const std::string&, bool) override { throw Error(Code::no_remote, "offline"); }
+  } none;
+  sync::SyncContext ctx{*state_, none, merge::PolicyTable(cfg.value("policies", json())), nullptr, nullptr, cfg, {}};
+  sync::resolve_conflict(ctx, conflict_id, resolution);
+  tx.commit();
+}
+
+void Engine::set_event_sink(sync::EventSink sink) {
+  std::lock_guard lock(hooks_mu_);
+  sink_ = std::move(sink);
+}
+
+void Engine::set_resolver(sync::Resolver resolver) {
+  std::lock_guard lock(hooks_mu_);
+  resolver_ = std::move(resolver);
 }
 
 json Engine::config() {

@@ -7,13 +7,18 @@
 // nothing is written when a call throws.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/core/clock.hpp"
+#include "engine/store/conflicts.hpp"
+#include "engine/sync/remote.hpp"
+#include "engine/sync/sync_context.hpp"
 #include "engine/journal/journal.hpp"
 #include "engine/store/replica.hpp"
 
@@ -22,9 +27,15 @@ namespace hse::engine {
 using json = nlohmann::json;
 struct EngineState;
 
+// Makes the remote a configuration names ({"kind": "fourhse", "url": ...}); the
+// bindings wire in the adapters, so the engine never depends on them.
+using RemoteFactory = std::function<std::shared_ptr<Remote>(const json& remote_config)>;
+
 struct EngineOptions {
   std::shared_ptr<Clock> clock;    // default: the system clock
   std::shared_ptr<Random> random;  // default: seeded from std::random_device
+  RemoteFactory remote_factory;    // default: none (sync answers Code::no_remote)
+  std::shared_ptr<Remote> remote;  // a remote to use whatever the configuration says (tests)
 };
 
 class Engine {
@@ -63,16 +74,37 @@ class Engine {
   // complete round (replica time in ms, null before the first).
   json status();
 
+  // One sync round (push, then pull), blocking; one round at a time (a second caller
+  // waits). Returns the report (see engine/sync/round.hpp). Throws Code::no_remote
+  // when none is configured, Code::storage when the replica fails.
+  json sync();
+  // Open conflicts, oldest first.
+  std::vector<store::Conflict> conflicts();
+  // See engine/sync/resolve.hpp.
+  void resolve(const std::string& conflict_id, const json& resolution);
+  // Events of rounds, on the syncing thread; replaces the previous sink (nullptr: none).
+  void set_event_sink(sync::EventSink sink);
+  void set_resolver(sync::Resolver resolver);
+
   // The stored configuration (secrets included: never log it).
   json config();
   EngineState& state() { return *state_; }
 
  private:
-  explicit Engine(std::unique_ptr<EngineState> state);
+  explicit Engine(std::unique_ptr<EngineState> state, EngineOptions options);
+  std::shared_ptr<Remote> remote_for(const json& config);
+  void emit(const json& event);
   // Runs `fn` holding the lock inside one write transaction, committed when it returns.
   template <class Fn>
   auto write(Fn&& fn) -> decltype(fn());
   std::unique_ptr<EngineState> state_;
+  EngineOptions options_;
+  std::mutex round_mu_;  // one round at a time
+  std::mutex hooks_mu_;  // guards the sink, the resolver and the cached remote
+  sync::EventSink sink_;
+  sync::Resolver resolver_;
+  std::shared_ptr<Remote> remote_;
+  json remote_config_;
 };
 
 }  // namespace hse::engine

@@ -9,6 +9,7 @@
 
 #include "engine/core/clock.hpp"
 #include "engine/journal/journal.hpp"
+#include "engine/store/conflicts.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/replica.hpp"
 
@@ -18,7 +19,7 @@ using json = nlohmann::json;
 
 struct EngineState {
   EngineState(const std::string& path, std::shared_ptr<Clock> c, std::shared_ptr<Random> r)
-      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db) {}
+      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db), conflicts(db) {}
 
   std::shared_ptr<Clock> clock;
   std::shared_ptr<Random> random;
@@ -26,6 +27,7 @@ struct EngineState {
   store::Database db;
   store::Replica replica;
   journal::Journal journal;
+  store::ConflictStore conflicts;
 };
 
 }  // namespace hse::engine

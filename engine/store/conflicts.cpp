@@ -1,0 +1,102 @@
+#include "engine/store/conflicts.hpp"
+
+namespace hse::engine::store {
+
+namespace {
+
+const char* kColumns =
+    "conflict_id, entity, id, kind, base, local, remote, fields, journal_seq, created_at, resolved_at, resolution";
+
+json text_json(SQLite::Statement& st, int i) {
+  return st.isColumnNull(i) ? json() : json::parse(st.getColumn(i).getString());
+}
+
+Conflict read(SQLite::Statement& st) {
+  Conflict c;
+  c.conflict_id = st.getColumn(0).getString();
+  c.entity = st.getColumn(1).getString();
+  c.id = st.getColumn(2).getString();
+  c.kind = st.getColumn(3).getString();
+  c.base = text_json(st, 4);
+  c.local = text_json(st, 5);
+  c.remote = text_json(st, 6);
+  c.fields = text_json(st, 7);
+  if (!st.isColumnNull(8)) c.journal_seq = st.getColumn(8).getInt64();
+  c.created_at = st.getColumn(9).getInt64();
+  if (!st.isColumnNull(10)) c.resolved_at = st.getColumn(10).getInt64();
+  c.resolution = text_json(st, 11);
+  return c;
+}
+
+void bind_json(SQLite::Statement& st, int i, const json& j) {
+  if (j.is_null()) st.bind(i);
+  else st.bind(i, j.dump());
+}
+
+}  // namespace
+
+json Conflict::to_json() const {
+  return {{"conflict_id", conflict_id}, {"entity", entity}, {"id", id}, {"kind", kind}, {"base", base},
+          {"local", local}, {"remote", remote}, {"fields", fields},
+          {"journal_seq", journal_seq ? json(*journal_seq) : json()}, {"created_at", created_at},
+          {"resolved_at", resolved_at ? json(*resolved_at) : json()}, {"resolution", resolution}};
+}
+
+void ConflictStore::add(const Conflict& c) {
+  storage_call("record conflict", [&] {
+    auto st = db_.prepare(std::string("INSERT INTO conflicts (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    st->bind(1, c.conflict_id);
+    st->bind(2, c.entity);
+    st->bind(3, c.id);
+    st->bind(4, c.kind);
+    bind_json(*st, 5, c.base);
+    bind_json(*st, 6, c.local);
+    bind_json(*st, 7, c.remote);
+    bind_json(*st, 8, c.fields);
+    if (c.journal_seq) st->bind(9, *c.journal_seq);
+    st->bind(10, c.created_at);
+    st->exec();
+  });
+}
+
+std::optional<Conflict> ConflictStore::get(const std::string& conflict_id) {
+  return storage_call("read conflict", [&]() -> std::optional<Conflict> {
+    auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM conflicts WHERE conflict_id = ?");
+    st->bind(1, conflict_id);
+    if (!st->executeStep()) return std::nullopt;
+    return read(*st);
+  });
+}
+
+std::vector<Conflict> ConflictStore::open() {
+  return storage_call("read conflicts", [&] {
+    std::vector<Conflict> out;
+    auto st = db_.prepare(std::string("SELECT ") + kColumns +
+                          " FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, conflict_id");
+    while (st->executeStep()) out.push_back(read(*st));
+    return out;
+  });
+}
+
+std::optional<Conflict> ConflictStore::open_for(const std::string& entity, const std::string& id) {
+  return storage_call("read conflict", [&]() -> std::optional<Conflict> {
+    auto st = db_.prepare(std::string("SELECT ") + kColumns +
+                          " FROM conflicts WHERE entity = ? AND id = ? AND resolved_at IS NULL");
+    st->bind(1, entity);
+    st->bind(2, id);
+    if (!st->executeStep()) return std::nullopt;
+    return read(*st);
+  });
+}
+
+void ConflictStore::resolve(const std::string& conflict_id, const json& resolution, int64_t at) {
+  storage_call("resolve conflict", [&] {
+    auto st = db_.prepare("UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE conflict_id = ?");
+    st->bind(1, at);
+    st->bind(2, resolution.dump());
+    st->bind(3, conflict_id);
+    st->exec();
+  });
+}
+
+}  // namespace hse::engine::store

@@ -1,0 +1,265 @@
+#include "engine/sync/apply.hpp"
+
+#include "engine/store/row_codec.hpp"
+
+namespace hse::engine::sync {
+
+using journal::Op;
+using store::Origin;
+using store::RowMeta;
+using store::SyncState;
+
+namespace {
+
+json conflict_json(const schema::Entity& e, const std::string& id, const std::string& kind, const json& base,
+                   const json& local, const json& remote, const std::vector<std::string>& fields) {
+  return {{"entity", e.name}, {"id", id},         {"kind", kind},  {"base", base},
+          {"local", local},   {"remote", remote}, {"fields", fields}};
+}
+
+// The resolver's answer as a row (taking `local` or `remote` or its own row), or nullopt.
+std::optional<json> ask_resolver(SyncContext& ctx, const json& conflict, const json& local, const json& remote) {
+  if (!ctx.resolver) return std::nullopt;
+  std::optional<json> answer;
+  try {
+    answer = ctx.resolver(conflict);
+  } catch (...) {
+    return std::nullopt;  // a throwing resolver leaves the conflict to the app
+  }
+  if (!answer || !answer->is_object()) return std::nullopt;
+  if (answer->value("take", "") == "local") return local;
+  if (answer->value("take", "") == "remote") return remote;
+  if (answer->contains("row") && (*answer)["row"].is_object()) return (*answer)["row"];
+  return std::nullopt;
+}
+
+// Pending entries of the row after `seq` (edits made while `seq` was in flight).
+std::vector<journal::Entry> newer_entries(SyncContext& ctx, const std::string& entity, const std::string& id,
+                                          int64_t seq) {
+  std::vector<journal::Entry> out;
+  for (auto next = ctx.s.journal.next(seq); next; next = ctx.s.journal.next(next->seq))
+    if (next->entity == entity && next->id == id) out.push_back(*next);
+  return out;
+}
+
+}  // namespace
+
+json RoundStats::to_json() const {
+  return {{"pushed", pushed},   {"rejected", rejected}, {"blocked", blocked}, {"conflicts", conflicts},
+          {"pulled", pulled},   {"unchanged", unchanged}, {"deleted", deleted}, {"pages", pages}};
+}
+
+Settlement settle(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& base, const json& local,
+                  const json& remote, const merge::MergeResult& merged, const std::string& kind) {
+  Settlement out{merged.row, {}, json::object()};
+  std::vector<std::string> for_resolver;
+  for (const auto& c : merged.conflicts) {
+    switch (ctx.policies.for_field(e.name, c.field)) {
+      case merge::Policy::merge:
+      case merge::Policy::server_wins:
+        out.row[c.field] = c.remote;
+        out.decisions[c.field] = "remote";
+        break;
+      case merge::Policy::client_wins:
+        out.row[c.field] = c.local;
+        out.decisions[c.field] = "local";
+        break;
+      case merge::Policy::manual:
+        out.manual.push_back(c.field);
+        break;
+      case merge::Policy::callback:
+        for_resolver.push_back(c.field);
+        break;
+    }
+  }
+  if (!for_resolver.empty()) {
+    auto chosen = ask_resolver(ctx, conflict_json(e, id, kind, base, local, remote, for_resolver), local, remote);
+    for (const auto& f : for_resolver) {
+      if (chosen) {
+        out.row[f] = chosen->value(f, json());
+        out.decisions[f] = "resolver";
+      } else {
+        out.manual.push_back(f);
+      }
+    }
+  }
+  return out;
+}
+
+std::string decide_row(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
+                       const json& base, const json& local, const json& remote) {
+  switch (ctx.policies.for_row(e.name)) {
+    case merge::Policy::merge:
+    case merge::Policy::server_wins:
+      return "remote";
+    case merge::Policy::client_wins:
+      return "local";
+    case merge::Policy::manual:
+      return "manual";
+    case merge::Policy::callback: {
+      if (!ctx.resolver) return "manual";
+      std::optional<json> answer;
+      try {
+        answer = ctx.resolver(conflict_json(e, id, kind, base, local, remote, {}));
+      } catch (...) {
+        return "manual";
+      }
+      if (answer && answer->is_object()) {
+        std::string take = answer->value("take", "");
+        if (take == "local" || take == "remote") return take;
+      }
+      return "manual";
+    }
+  }
+  return "remote";
+}
+
+void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
+                     const json& base, const json& local, const json& remote, const std::vector<std::string>& fields,
+                     std::optional<int64_t> journal_seq) {
+  store::Conflict c;
+  c.conflict_id = ctx.s.random->uuid4();
+  c.entity = e.name;
+  c.id = id;
+  c.kind = kind;
+  c.base = base;
+  c.local = local;
+  c.remote = remote;
+  c.fields = fields;
+  c.journal_seq = journal_seq;
+  c.created_at = ctx.s.replica.now();
+  ctx.s.conflicts.add(c);
+  if (auto m = ctx.s.replica.meta(e, id)) {
+    m->state = SyncState::conflict;
+    ctx.s.replica.set_meta(e, id, *m);
+  }
+  ctx.stats.conflicts++;
+  ctx.emit({{"type", "conflict"}, {"conflict_id", c.conflict_id}, {"entity", e.name}, {"id", id}, {"kind", kind}});
+}
+
+Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in) {
+  auto& s = ctx.s;
+  const json server = store::normalize(e, server_in);
+  if (!server[e.key].is_string()) return Applied::skipped;
+  const std::string id = server[e.key].get<std::string>();
+  const std::string hash = store::content_hash(e, server);
+  auto meta = s.replica.meta(e, id);
+  if (!meta) {
+    // Deleted here and not pushed yet: the push decides (delete against a remote edit).
+    if (s.journal.delete_entry(e.name, id)) return Applied::skipped;
+    RowMeta m;
+    m.base_hash = hash;
+    s.replica.insert(e, server, m, {Origin::pull, std::nullopt, nullptr});
+    return Applied::inserted;
+  }
+  if (meta->base_hash == hash) return Applied::unchanged;
+  json local = *s.replica.get(e, id);
+  if (!meta->journal_seq && meta->state == SyncState::synced) {
+    meta->base_hash = hash;
+    s.replica.replace(e, local, server, *meta, {Origin::pull, std::nullopt, nullptr});
+    return Applied::updated;
+  }
+  auto entry = meta->journal_seq ? s.journal.get(*meta->journal_seq) : std::nullopt;
+  if (entry && entry->state == journal::State::in_flight) return Applied::skipped;
+  if (s.conflicts.open_for(e.name, id)) {
+    // Left to the app already: keep both versions as they are until it decides, but
+    // let the conflict see the server's newest row.
+    return Applied::skipped;
+  }
+
+  json base = s.replica.base(e, id).value_or(json());
+  auto merged = merge::three_way(e, base, local, server);
+  Settlement settled = settle(ctx, e, id, base, local, server, merged, "update_update");
+  json row = settled.row;
+  json patch = merge::diff_writable(e, row, server);
+
+  s.replica.save_base(e, id, server);
+  meta->base_hash = hash;
+  if (entry) {
+    if (patch.empty()) {
+      s.journal.erase(entry->seq);
+      meta->journal_seq.reset();
+    } else if (entry->op == Op::create) {
+      // The server has the row already (a create applied whose answer was lost):
+      // what is left to push is an update.
+      s.journal.erase(entry->seq);
+      meta->journal_seq = s.journal.record(e.name, id, Op::update, patch, false, std::nullopt, s.replica.now());
+    } else {
+      s.journal.set_patch(entry->seq, patch);
+    }
+  }
+  if (!meta->journal_seq) {
+    meta->state = SyncState::synced;
+    s.replica.drop_base(e, id);
+  } else if (meta->state == SyncState::synced) {
+    meta->state = SyncState::pending;
+  }
+  json detail = {{"base", base}, {"local", local}, {"remote", server}, {"decisions", settled.decisions}};
+  Origin origin = merged.conflicts.empty() ? Origin::merge : Origin::conflict;
+  if (row != local) s.replica.replace(e, local, row, *meta, {origin, meta->journal_seq, detail});
+  else s.replica.set_meta(e, id, *meta);
+  if (!settled.manual.empty()) {
+    record_conflict(ctx, e, id, "update_update", base, local, server, settled.manual, meta->journal_seq);
+    return Applied::conflict;
+  }
+  return Applied::merged;
+}
+
+void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_in) {
+  auto& s = ctx.s;
+  const json server = store::normalize(e, server_in);
+  const std::string hash = store::content_hash(e, server);
+  auto later = newer_entries(ctx, e.name, entry.id, entry.seq);
+  s.journal.erase(entry.seq);
+  auto meta = s.replica.meta(e, entry.id);
+  if (!meta) {
+    // Deleted here while the push ran: the pending delete compares against this version.
+    s.replica.save_base(e, entry.id, server);
+    return;
+  }
+  json local = *s.replica.get(e, entry.id);
+  json row = server;
+  if (!later.empty()) {
+    for (const auto& next : later)
+      if (next.patch.is_object())
+        for (auto it = next.patch.begin(); it != next.patch.end(); ++it) row[it.key()] = local.value(it.key(), json());
+    s.replica.save_base(e, entry.id, server);
+    meta->state = meta->state == SyncState::synced ? SyncState::pending : meta->state;
+  } else {
+    s.replica.drop_base(e, entry.id);
+    meta->journal_seq.reset();
+    meta->state = SyncState::synced;
+  }
+  meta->base_hash = hash;
+  if (row != local) s.replica.replace(e, local, row, *meta, {Origin::push, entry.seq, nullptr});
+  else s.replica.set_meta(e, entry.id, *meta);
+  ctx.stats.pushed++;
+}
+
+void accept_deleted(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry) {
+  ctx.s.journal.erase(entry.seq);
+  ctx.s.replica.drop_base(e, entry.id);
+  ctx.stats.pushed++;
+}
+
+void remove_locally(SyncContext& ctx, const schema::Entity& e, const std::string& id, Origin origin,
+                    const json& detail) {
+  auto& s = ctx.s;
+  auto row = s.replica.get(e, id);
+  if (!row) return;
+  // Children go with it, as on the server.
+  for (const auto& other : schema::entities())
+    if (other.parent == e.name)
+      for (const auto& child : s.replica.children(other, other.parent_field, id))
+        remove_locally(ctx, other, child, origin, detail);
+  auto meta = *s.replica.meta(e, id);
+  if (meta.journal_seq) {
+    if (auto entry = s.journal.get(*meta.journal_seq); entry && entry->state != journal::State::in_flight)
+      s.journal.erase(entry->seq);
+  }
+  s.replica.drop_base(e, id);
+  s.replica.remove(e, *row, meta, {origin, std::nullopt, detail});
+  ctx.stats.deleted++;
+}
+
+}  // namespace hse::engine::sync

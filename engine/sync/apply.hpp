@@ -1,0 +1,50 @@
+// Applying what the server said to the replica: a pulled row (written only when
+// its content hash changed, merged three ways when it has local changes), a
+// pushed entry's answer, and conflicts settled by policy. Callers hold
+// EngineState::mu inside a WriteTransaction.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/journal/journal.hpp"
+#include "engine/merge/three_way.hpp"
+#include "engine/sync/sync_context.hpp"
+#include "schema/catalog.hpp"
+
+namespace hse::engine::sync {
+
+enum class Applied { inserted, updated, merged, conflict, unchanged, skipped };
+
+// A row of a pull page.
+Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_row);
+
+// The server's answer to a pushed create or update becomes the row and its base;
+// local edits made while the entry was in flight (newer entries) stay on top.
+void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_row);
+// A pushed delete is done (or the row was gone already).
+void accept_deleted(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry);
+// The row went on the server: remove it locally (history keeps it).
+void remove_locally(SyncContext& ctx, const schema::Entity& e, const std::string& id, store::Origin origin,
+                    const json& detail);
+
+// How field conflicts were settled: the row to keep, and the fields left to the app.
+struct Settlement {
+  json row;
+  std::vector<std::string> manual;
+  json decisions;  // {field: "local"|"remote"|"resolver"}
+};
+Settlement settle(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& base, const json& local,
+                  const json& remote, const merge::MergeResult& merged, const std::string& kind);
+
+// Records a conflict left to the app and marks the row (when it exists) as in conflict.
+void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
+                     const json& base, const json& local, const json& remote, const std::vector<std::string>& fields,
+                     std::optional<int64_t> journal_seq);
+
+// The policy's answer for a whole-row conflict: "local", "remote", or "manual".
+std::string decide_row(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
+                       const json& base, const json& local, const json& remote);
+
+}  // namespace hse::engine::sync

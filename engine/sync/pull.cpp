@@ -1,0 +1,166 @@
+#include "engine/sync/pull.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "engine/store/migrations.hpp"
+#include "engine/sync/apply.hpp"
+#include "schema/validate.hpp"
+
+namespace hse::engine::sync {
+
+namespace {
+
+constexpr int kDefaultPerPage = 500;
+constexpr int kDefaultWindow = 8;
+
+// The field that places a row of `e` in a project scope.
+std::string scope_field(const schema::Entity& e) {
+  if (e.name == "project") return e.key;
+  if (e.field("tenant_id")) return "tenant_id";
+  return e.parent_field;
+}
+
+int setting(const json& config, const char* key, int fallback, int min, int max) {
+  auto sync = config.find("sync");
+  if (sync == config.end() || !sync->is_object() || !sync->contains(key) || !(*sync)[key].is_number_integer())
+    return fallback;
+  return std::clamp((*sync)[key].get<int>(), min, max);
+}
+
+void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, std::unordered_set<std::string>& seen) {
+  std::lock_guard lock(ctx.s.mu);
+  store::WriteTransaction tx(ctx.s.db);
+  for (const auto& row : page.rows) {
+    if (!row.is_object() || !row.contains(e.key) || !row[e.key].is_string()) continue;
+    seen.insert(row[e.key].get<std::string>());
+    switch (apply_server_row(ctx, e, row)) {
+      case Applied::unchanged: ctx.stats.unchanged++; break;
+      case Applied::skipped: break;
+      default: ctx.stats.pulled++; break;
+    }
+  }
+  tx.commit();
+  ctx.stats.pages++;
+}
+
+// Local rows of the scope the server has seen (creates not pushed yet are not candidates).
+std::vector<std::string> known_ids(SyncContext& ctx, const schema::Entity& e, const std::string& field,
+                                   const std::optional<std::string>& scope) {
+  std::lock_guard lock(ctx.s.mu);
+  return store::storage_call("read scope", [&] {
+    std::vector<std::string> out;
+    std::string sql = "SELECT " + e.key + " FROM " + store::table_of(e) + " WHERE base_hash IS NOT NULL";
+    if (scope) sql += " AND \"" + field + "\" = ?";
+    auto st = ctx.s.db.prepare(sql);
+    if (scope) st->bind(1, *scope);
+    while (st->executeStep()) out.push_back(st->getColumn(0).getString());
+    return out;
+  });
+}
+
+void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vector<std::string>& candidates) {
+  for (const auto& id : candidates) {
+    auto row = ctx.remote.view(e.name, id);
+    std::lock_guard lock(ctx.s.mu);
+    store::WriteTransaction tx(ctx.s.db);
+    if (row) {
+      // It moved between pages while the scan ran.
+      apply_server_row(ctx, e, *row);
+    } else if (auto meta = ctx.s.replica.meta(e, id)) {
+      if (!meta->journal_seq) {
+        remove_locally(ctx, e, id, store::Origin::pull, nullptr);
+      } else if (!ctx.s.conflicts.open_for(e.name, id)) {
+        // Edited here, deleted there.
+        json local = *ctx.s.replica.get(e, id);
+        json base = ctx.s.replica.base(e, id).value_or(json());
+        std::string decision = decide_row(ctx, e, id, "update_delete", base, local, nullptr);
+        json detail = {{"conflict", "update_delete"}, {"decision", decision}, {"local", local}};
+        if (decision == "remote") {
+          remove_locally(ctx, e, id, store::Origin::conflict, detail);
+          ctx.stats.conflicts++;
+        } else if (decision == "local") {
+          // The row is created again on the server with the same id.
+          ctx.s.journal.erase(*meta->journal_seq);
+          meta->journal_seq = ctx.s.journal.record(e.name, id, journal::Op::create, nullptr, false, std::nullopt,
+                                                   ctx.s.replica.now());
+          meta->base_hash.reset();
+          ctx.s.replica.drop_base(e, id);
+          ctx.s.replica.set_meta(e, id, *meta);
+          ctx.stats.conflicts++;
+        } else {
+          record_conflict(ctx, e, id, "update_delete", base, local, nullptr, {}, meta->journal_seq);
+        }
+      }
+    }
+    tx.commit();
+  }
+}
+
+void record_scan(SyncContext& ctx, const std::string& scope, const schema::Entity& e, int total) {
+  std::lock_guard lock(ctx.s.mu);
+  store::storage_call("record scan", [&] {
+    auto st = ctx.s.db.prepare(
+        "INSERT INTO sync_scope (scope, entity, scans, last_complete, total) VALUES (?, ?, 1, ?, ?) "
+        "ON CONFLICT(scope, entity) DO UPDATE SET scans = scans + 1, last_complete = excluded.last_complete, "
+        "total = excluded.total");
+    st->bind(1, scope);
+    st->bind(2, e.name);
+    st->bind(3, ctx.s.replica.now());
+    st->bind(4, total);
+    st->exec();
+  });
+}
+
+void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::string>& scope) {
+  const std::string field = scope_field(e);
+  const int per_page = setting(ctx.config, "per_page", kDefaultPerPage, 1, schema::kMaxPerPage);
+  const int window = setting(ctx.config, "concurrency", kDefaultWindow / 2, 1, 16) * 2;
+  json body = {{"per-page", per_page}, {"history", true}};
+  if (scope) body["filter"] = {{field, *scope}};
+
+  std::unordered_set<std::string> seen;
+  json first = body;
+  first["page"] = 1;
+  RemotePage page1 = ctx.remote.list(e.name, first);
+  const int pages = std::max(1, page1.page_count);
+  apply_page(ctx, e, page1, seen);
+  ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", 1}, {"pages", pages}, {"rows", page1.rows.size()}});
+  for (int from = 2; from <= pages; from += window) {
+    std::vector<int> batch;
+    for (int p = from; p < from + window && p <= pages; ++p) batch.push_back(p);
+    auto got = ctx.remote.list_pages(e.name, body, batch);
+    for (size_t i = 0; i < got.size(); ++i) {
+      apply_page(ctx, e, got[i], seen);
+      ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", batch[i]}, {"pages", pages}, {"rows", got[i].rows.size()}});
+    }
+  }
+  // Complete: what the replica knows in this scope and the server did not list.
+  std::vector<std::string> missing;
+  for (auto& id : known_ids(ctx, e, field, scope))
+    if (!seen.count(id)) missing.push_back(std::move(id));
+  confirm_deletions(ctx, e, missing);
+  record_scan(ctx, scope.value_or("*"), e, page1.total_count);
+}
+
+}  // namespace
+
+void pull(SyncContext& ctx) {
+  ctx.emit({{"type", "phase"}, {"phase", "pull"}});
+  std::vector<std::optional<std::string>> scopes;
+  auto sc = ctx.config.find("scopes");
+  if (sc != ctx.config.end() && sc->is_object() && sc->contains("projects") && (*sc)["projects"].is_array() &&
+      !(*sc)["projects"].empty()) {
+    for (const auto& p : (*sc)["projects"])
+      if (p.is_string()) scopes.push_back(p.get<std::string>());
+  } else {
+    scopes.push_back(std::nullopt);
+  }
+  for (const auto& e : schema::entities()) {
+    if (e.remote != "fourhse") continue;
+    ctx.emit({{"type", "entity"}, {"entity", e.name}});
+    for (const auto& scope : scopes) scan(ctx, e, scope);
+  }
+}
+
+}  // namespace hse::engine::sync

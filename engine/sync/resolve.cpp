@@ -1,0 +1,103 @@
+#include "engine/sync/resolve.hpp"
+
+#include "engine/store/row_codec.hpp"
+#include "engine/sync/apply.hpp"
+#include "schema/validate.hpp"
+
+namespace hse::engine::sync {
+
+using journal::Op;
+using store::Origin;
+using store::SyncState;
+
+namespace {
+
+// Points the row's journal at `op`/`patch` (or at nothing), and its state to match.
+void rewrite_entry(SyncContext& ctx, const schema::Entity& e, const std::string& id, std::optional<int64_t> old_seq,
+                   std::optional<Op> op, const json& patch, bool cascade = false) {
+  auto& s = ctx.s;
+  if (old_seq) s.journal.erase(*old_seq);
+  std::optional<int64_t> seq;
+  if (op) seq = s.journal.record(e.name, id, *op, patch, cascade, std::nullopt, s.replica.now());
+  if (auto meta = s.replica.meta(e, id)) {
+    meta->journal_seq = seq;
+    meta->state = seq ? SyncState::pending : SyncState::synced;
+    s.replica.set_meta(e, id, *meta);
+  }
+}
+
+}  // namespace
+
+void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const json& resolution) {
+  auto& s = ctx.s;
+  auto c = s.conflicts.get(conflict_id);
+  if (!c || c->resolved_at) throw Error(Code::not_found, "no open conflict " + conflict_id);
+  if (!resolution.is_object()) schema::raise_if_any({{"resolution", "must be a JSON object"}});
+  std::string take = resolution.value("take", "");
+  json custom = resolution.value("row", json());
+  if (take.empty() && custom.is_object()) take = "row";
+  if (take != "local" && take != "remote" && take != "row")
+    schema::raise_if_any({{"take", "must be local or remote, or give a row"}});
+  const schema::Entity& e = schema::entity(c->entity);
+  const std::string& id = c->id;
+  auto meta = s.replica.meta(e, id);
+  auto local = s.replica.get(e, id);
+  json remote = c->remote.is_object() ? store::normalize(e, c->remote) : json();
+  json detail = {{"conflict_id", conflict_id}, {"kind", c->kind}, {"take", take}, {"local", c->local}, {"remote", c->remote}};
+  auto seq = meta ? meta->journal_seq : s.journal.delete_entry(e.name, id);
+
+  if (c->kind == "update_update" || c->kind == "create_collision") {
+    if (!local) throw Error(Code::conflict, "the row of conflict " + conflict_id + " is gone");
+    json row = *local;
+    if (c->kind == "create_collision" && take == "remote") row = remote;
+    for (const auto& f : c->fields) {
+      const std::string name = f.get<std::string>();
+      if (take == "remote") row[name] = remote.value(name, json());
+      if (take == "row") row[name] = custom.value(name, (*local)[name]);
+    }
+    if (take == "row") {
+      auto errors = schema::check_update(e, merge::diff_writable(e, row, *local), *local);
+      schema::raise_if_any(std::move(errors));
+    }
+    // The server's version is the new base: what differs from it is pushed.
+    s.replica.save_base(e, id, remote);
+    auto m = *meta;
+    m.base_hash = store::content_hash(e, remote);
+    s.replica.set_meta(e, id, m);
+    if (row != *local) {
+      m.version = s.replica.meta(e, id)->version;
+      s.replica.replace(e, *local, row, m, {Origin::resolution, seq, detail});
+    }
+    json patch = merge::diff_writable(e, row, remote);
+    rewrite_entry(ctx, e, id, seq, patch.empty() ? std::nullopt : std::optional<Op>(Op::update), patch);
+    if (patch.empty()) s.replica.drop_base(e, id);
+  } else if (c->kind == "update_delete") {
+    if (take == "remote") {
+      if (seq) s.journal.erase(*seq);
+      remove_locally(ctx, e, id, Origin::resolution, detail);
+    } else {
+      s.replica.drop_base(e, id);
+      if (meta) {
+        auto m = *meta;
+        m.base_hash.reset();
+        s.replica.set_meta(e, id, m);
+      }
+      rewrite_entry(ctx, e, id, seq, Op::create, nullptr);
+    }
+  } else if (c->kind == "delete_update") {
+    if (take == "remote") {
+      if (seq) s.journal.erase(*seq);
+      s.replica.drop_base(e, id);
+      store::RowMeta m;
+      m.base_hash = store::content_hash(e, remote);
+      if (!local) s.replica.insert(e, remote, m, {Origin::resolution, seq, detail});
+    } else {
+      s.replica.save_base(e, id, remote);
+      if (seq) s.journal.erase(*seq);
+      s.journal.record(e.name, id, Op::remove, nullptr, true, std::nullopt, s.replica.now());
+    }
+  }
+  s.conflicts.resolve(conflict_id, resolution, s.replica.now());
+}
+
+}  // namespace hse::engine::sync

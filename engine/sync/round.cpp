@@ -1,0 +1,42 @@
+#include "engine/sync/round.hpp"
+
+#include "engine/sync/pull.hpp"
+#include "engine/sync/push.hpp"
+
+namespace hse::engine::sync {
+
+json run_round(SyncContext& ctx) {
+  const int64_t started = ctx.s.clock->now_ms();
+  ctx.emit({{"type", "round_started"}});
+  json report = {{"ok", true}};
+  try {
+    push(ctx);
+    pull(ctx);
+    std::lock_guard lock(ctx.s.mu);
+    store::storage_call("record round", [&] {
+      auto st = ctx.s.db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('last_sync', ?)");
+      st->bind(1, std::to_string(ctx.s.clock->now_ms()));
+      st->exec();
+    });
+    ctx.emit({{"type", "online"}});
+  } catch (const Error& e) {
+    if (e.code() == Code::storage || e.code() == Code::internal) throw;
+    json err = {{"code", code_name(e.code())}, {"message", e.what()}, {"transient", is_transient(e.code())}};
+    if (auto remote = dynamic_cast<const RemoteError*>(&e); remote && remote->retry_after_s())
+      err["retry_after_s"] = *remote->retry_after_s();
+    report["ok"] = false;
+    report["error"] = err;
+    if (e.code() == Code::network || e.code() == Code::timeout) ctx.emit({{"type", "offline"}});
+    ctx.emit({{"type", "error"}, {"error", err}});
+  }
+  {
+    std::lock_guard lock(ctx.s.mu);
+    report["pending"] = ctx.s.journal.count();
+  }
+  report["stats"] = ctx.stats.to_json();
+  report["duration_ms"] = ctx.s.clock->now_ms() - started;
+  ctx.emit({{"type", "round_finished"}, {"report", report}});
+  return report;
+}
+
+}  // namespace hse::engine::sync

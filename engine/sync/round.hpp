@@ -1,0 +1,13 @@
+// One sync round: push, then pull. Safe to interrupt at any point and to repeat.
+#pragma once
+
+#include "engine/sync/sync_context.hpp"
+
+namespace hse::engine::sync {
+
+// Returns the round's report: {"ok", "stats": {...}, "duration_ms", "error"?: {"code",
+// "message", "transient", "retry_after_s"?}}. A failure of the remote ends the
+// round early (reported, not thrown); a storage failure is thrown.
+json run_round(SyncContext& ctx);
+
+}  // namespace hse::engine::sync

@@ -1,0 +1,205 @@
+#include "tests/unit/sync/sync_fixture.hpp"
+
+using namespace hse;
+using hse::test::SyncTest;
+using json = nlohmann::json;
+
+class Conflicts : public SyncTest {
+ protected:
+  std::string iid;
+  void SetUp() override {
+    SyncTest::SetUp();
+    json r = incident_body("Original");
+    r["office_incident_id"] = iid = "c0000000-0000-4000-8000-000000000009";
+    r["owned_active"] = true;
+    r["description"] = "d0";
+    server->put("incident", r);
+    sync_ok(*a);
+  }
+  void server_edit(const json& patch) { server->update("incident", iid, patch); }
+  std::unique_ptr<engine::Engine> reopen_with_policy(const json& policies) {
+    a.reset();
+    return open("a", {{"policies", policies}});
+  }
+};
+
+TEST_F(Conflicts, DisjointFieldsMerge) {
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"description", "Theirs"}});
+  sync_ok(*a);  // push: no overlap
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine");
+  EXPECT_EQ(server->row("incident", iid)->at("description"), "Theirs");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, AnEditMadeDuringThePullMergesThreeWays) {
+  server_edit({{"description", "Theirs"}, {"name", "Their name"}});
+  bool edited = false;
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op == "list" && entity == "incident" && !edited) {
+      edited = true;  // the app writes while the round is pulling
+      a->update("incident", iid, {{"code", "MINE-1"}, {"name", "My name"}});
+    }
+  };
+  sync_ok(*a);
+  server->on_call = nullptr;
+  json row = *a->get("incident", iid);
+  EXPECT_EQ(row["code"], "MINE-1");          // changed here only
+  EXPECT_EQ(row["description"], "Theirs");   // changed there only
+  EXPECT_EQ(row["name"], "Their name");      // both: the default policy lets the server win
+  auto journal = a->journal();
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_EQ(journal[0].patch, (json{{"code", "MINE-1"}}));  // recomputed against the new base
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("code"), "MINE-1");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, SameFieldDefaultIsServerWinsAndHistoryKeepsTheLoser) {
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  EXPECT_EQ(a->get("incident", iid)->at("name"), "Theirs");
+  expect_converged(*a);
+  bool kept = false;
+  for (const auto& v : a->history("incident", iid)) kept = kept || (v.row.is_object() && v.row["name"] == "Mine");
+  EXPECT_TRUE(kept) << "the losing local value is not in history";
+  EXPECT_TRUE(a->conflicts().empty());
+}
+
+TEST_F(Conflicts, ClientWins) {
+  a = reopen_with_policy({{"incident", "client_wins"}});
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, PerFieldPolicy) {
+  a = reopen_with_policy({{"incident", {{"*", "server_wins"}, {"description", "client_wins"}}}});
+  a->update("incident", iid, {{"name", "Mine"}, {"description", "my words"}});
+  server_edit({{"name", "Theirs"}, {"description", "their words"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Theirs");
+  EXPECT_EQ(server->row("incident", iid)->at("description"), "my words");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, ManualKeepsBothUntilResolved) {
+  a = reopen_with_policy({{"incident", "manual"}});
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  auto open = a->conflicts();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, "update_update");
+  EXPECT_EQ(open[0].local["name"], "Mine");
+  EXPECT_EQ(open[0].remote["name"], "Theirs");
+  EXPECT_EQ(a->status()["conflicts"], 1);
+  sync_ok(*a);  // nothing is pushed while it is open
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Theirs");
+  a->resolve(open[0].conflict_id, {{"take", "local"}});
+  EXPECT_TRUE(a->conflicts().empty());
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, ManualResolvedForTheServer) {
+  a = reopen_with_policy({{"incident", "manual"}});
+  a->update("incident", iid, {{"name", "Mine"}, {"code", "C-1"}});
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  ASSERT_EQ(a->conflicts().size(), 1u);
+  a->resolve(a->conflicts()[0].conflict_id, {{"take", "remote"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Theirs");
+  EXPECT_EQ(server->row("incident", iid)->at("code"), "C-1");  // the disjoint edit still goes
+  expect_converged(*a);
+  EXPECT_THROW(a->resolve("no-such-conflict", {{"take", "local"}}), Error);
+}
+
+TEST_F(Conflicts, ResolverCallbackDecides) {
+  a = reopen_with_policy({{"incident", "callback"}});
+  json seen;
+  a->set_resolver([&](const json& c) -> std::optional<json> {
+    seen = c;
+    return json{{"row", {{"name", c["local"]["name"].get<std::string>() + " + " + c["remote"]["name"].get<std::string>()}}}};
+  });
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  EXPECT_EQ(seen["fields"], json::array({"name"}));
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine + Theirs");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, RemoteDeleteAgainstLocalUpdate) {
+  a->update("incident", iid, {{"name", "Mine"}});
+  server->rows["incident"].erase(iid);
+  sync_ok(*a);  // default: the server's delete wins, history keeps the edit
+  EXPECT_FALSE(a->get("incident", iid));
+  auto h = a->history("incident", iid);
+  bool kept = false;
+  for (const auto& v : h) kept = kept || (v.row.is_object() && v.row["name"] == "Mine");
+  EXPECT_TRUE(kept);
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, RemoteDeleteAgainstLocalUpdateClientWinsRecreates) {
+  a = reopen_with_policy({{"incident", "client_wins"}});
+  a->update("incident", iid, {{"name", "Mine"}});
+  server->rows["incident"].erase(iid);
+  sync_ok(*a);
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, LocalDeleteAgainstRemoteUpdate) {
+  a->remove("incident", iid);
+  server_edit({{"name", "Edited there"}});
+  sync_ok(*a);  // default: the remote edit wins, the row comes back
+  EXPECT_EQ(a->get("incident", iid)->at("name"), "Edited there");
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, LocalDeleteAgainstRemoteUpdateManual) {
+  a = reopen_with_policy({{"incident", "manual"}});
+  a->remove("incident", iid);
+  server_edit({{"name", "Edited there"}});
+  sync_ok(*a);
+  auto open = a->conflicts();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, "delete_update");
+  a->resolve(open[0].conflict_id, {{"take", "local"}});
+  sync_ok(*a);
+  EXPECT_FALSE(server->row("incident", iid));
+  expect_converged(*a);
+}
+
+TEST_F(Conflicts, RejectedWriteStaysVisibleBlocksItsChildrenAndGoesOnceFixed) {
+  // An office the server refuses (a name longer than the server allows would be
+  // refused locally too; here the server refuses a parent the replica does not know).
+  json office = a->create("office", {{"project_id", pid}, {"name", "New site"}});
+  server->faults.push_back({test::FakeRemote::Fault::fail_before, Code::invalid});
+  json inc = incident_body("under the new site");
+  inc["subtenant_id"] = office["office_id"];
+  json child = a->create("incident", inc);
+  json report = sync_ok(*a);
+  EXPECT_EQ(report["stats"]["rejected"], 1);
+  EXPECT_EQ(report["stats"]["blocked"], 1);
+  auto journal = a->journal();
+  ASSERT_EQ(journal.size(), 2u);
+  EXPECT_EQ(journal[0].state, engine::journal::State::rejected);
+  EXPECT_EQ(journal[1].state, engine::journal::State::blocked);
+  EXPECT_EQ(a->status()["rejected"], 1);
+  EXPECT_TRUE(a->get("office", office["office_id"]));  // the local row stays
+  // The fix: an edit of the rejected row sends it again, and its child follows.
+  a->update("office", office["office_id"], {{"name", "New site (fixed)"}});
+  sync_ok(*a);
+  EXPECT_TRUE(server->row("office", office["office_id"]));
+  EXPECT_TRUE(server->row("incident", child["office_incident_id"]));
+  expect_converged(*a);
+}
