@@ -15,6 +15,11 @@ struct Request {
   std::string target = "/";    // path and query, already percent-encoded
   std::map<std::string, std::string> headers;  // names as given; sent as is
   std::string body;
+  // The caller's promise that sending this request twice does what sending it once does
+  // (an index read sent as POST). Lets a transport resend it after a
+  // kept-alive connection died under it. GET, HEAD, PUT, DELETE and OPTIONS are
+  // idempotent whatever this says.
+  bool idempotent = false;
 };
 
 struct Response {

@@ -1,0 +1,63 @@
+#include "adapters/fourhse/pagination.hpp"
+
+#include <charconv>
+
+namespace hse::adapters::fourhse {
+
+using engine::RemoteError;
+
+namespace {
+
+[[noreturn]] void bad(const std::string& why, const http::Response& answer, const AnswerContext& ctx) {
+  throw RemoteError(Code::server, scrub(ctx.what + ": malformed index answer: " + why, ctx.secrets), answer.status);
+}
+
+// The header's value within [lo, hi]; `fallback` when the header is absent.
+int header_int(const http::Response& answer, const char* name, int lo, int hi, int fallback, const AnswerContext& ctx) {
+  std::string text = answer.header(name);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  size_t start = text.find_first_not_of(" \t");
+  if (start == std::string::npos) return fallback;
+  long long value = 0;
+  auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi)
+    bad(std::string(name) + " is '" + text.substr(0, 32) + "', expected a number from " + std::to_string(lo) + " to " +
+            std::to_string(hi),
+        answer, ctx);
+  return static_cast<int>(value);
+}
+
+int body_int(const json& body, const char* key, int fallback) {
+  auto it = body.is_object() ? body.find(key) : body.end();
+  return it != body.end() && it->is_number_integer() ? it->get<int>() : fallback;
+}
+
+}  // namespace
+
+engine::RemotePage read_page(const http::Response& answer, const json& request_body, int max_rows,
+                             const AnswerContext& ctx) {
+  json body = parse_body(answer, ctx);
+  if (!body.is_array()) bad("the body is not a JSON array", answer, ctx);
+  if (body.size() > static_cast<size_t>(max_rows))
+    bad(std::to_string(body.size()) + " rows in one page, more than the limit of " + std::to_string(max_rows), answer,
+        ctx);
+
+  engine::RemotePage page;
+  page.page = header_int(answer, "x-pagination-current-page", 1, kMaxPageCount, body_int(request_body, "page", 1), ctx);
+  page.page_count = header_int(answer, "x-pagination-page-count", 0, kMaxPageCount, 1, ctx);
+  page.per_page = header_int(answer, "x-pagination-per-page", 1, max_rows,
+                             std::max(1, body_int(request_body, "per-page", 100)), ctx);
+  page.total_count =
+      header_int(answer, "x-pagination-total-count", 0, kMaxTotalCount, static_cast<int>(body.size()), ctx);
+  if (body.size() > static_cast<size_t>(page.per_page))
+    bad(std::to_string(body.size()) + " rows in a page of " + std::to_string(page.per_page), answer, ctx);
+
+  page.rows.reserve(body.size());
+  for (auto& row : body) {
+    if (!row.is_object()) bad("a row is not a JSON object", answer, ctx);
+    page.rows.push_back(std::move(row));
+  }
+  return page;
+}
+
+}  // namespace hse::adapters::fourhse

@@ -1,0 +1,22 @@
+// An index answer read into a page: the rows of the JSON array body and the four
+// X-Pagination-* headers, each checked against sane bounds.
+// Thread-safe: a pure function.
+#pragma once
+
+#include "adapters/fourhse/answers.hpp"
+#include "engine/sync/remote.hpp"
+
+namespace hse::adapters::fourhse {
+
+// Bounds on what a server may claim, so one bad header cannot make the engine plan
+// billions of page requests.
+inline constexpr int kMaxPageCount = 1'000'000;
+inline constexpr int kMaxTotalCount = 1'000'000'000;
+
+// `request_body` supplies page and per-page when a header is absent. Throws
+// RemoteError(Code::server) for a body that is not an array of objects, a header that
+// is not a number within bounds, or more rows than `max_rows` or than per-page.
+engine::RemotePage read_page(const http::Response& answer, const json& request_body, int max_rows,
+                             const AnswerContext& ctx);
+
+}  // namespace hse::adapters::fourhse
