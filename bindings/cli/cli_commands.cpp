@@ -1,6 +1,9 @@
 #include "bindings/cli/cli_commands.hpp"
 
 #include <fstream>
+
+#include "adapters/remote_factory.hpp"
+#include <iostream>
 #include <sstream>
 
 namespace hse::cli {
@@ -13,7 +16,11 @@ json parse_json_arg(const std::string& text, const std::string& what) {
   return j;
 }
 
-std::unique_ptr<engine::Engine> open(const std::string& db) { return engine::Engine::open(db); }
+std::unique_ptr<engine::Engine> open(const std::string& db) {
+  engine::EngineOptions options;
+  options.remote_factory = adapters::make_remote;
+  return engine::Engine::open(db, json::object(), options);
+}
 
 // The value after `flag` in args, or "".
 std::string flag_value(const Args& args, const std::string& flag) {
@@ -101,6 +108,39 @@ json cmd_history(const std::string& db, const Args& a) {
 
 json cmd_status(const std::string& db, const Args&) { return open(db)->status(); }
 
+json cmd_sync(const std::string& db, const Args&) {
+  auto engine = open(db);
+  engine->set_event_sink([](const json& ev) {
+    if (ev["type"] == "page")
+      std::cerr << ev["entity"].get<std::string>() << " page " << ev["page"] << "/" << ev["pages"] << "\n";
+  });
+  json report = engine->sync();
+  if (!report["ok"].get<bool>()) {
+    // The round's report is still printed: it tells what was done before the failure.
+    std::cout << report.dump(2) << std::endl;
+    const json& err = report["error"];
+    Code code = Code::server;
+    for (int c = 1; c <= int(Code::busy); ++c)
+      if (err["code"] == code_name(Code(c))) code = Code(c);
+    throw Error(code, err["message"].get<std::string>());
+  }
+  return report;
+}
+
+json cmd_conflicts(const std::string& db, const Args&) {
+  json out = json::array();
+  for (const auto& c : open(db)->conflicts()) out.push_back(c.to_json());
+  return out;
+}
+
+json cmd_resolve(const std::string& db, const Args& a) {
+  std::string take = flag_value(a, "--take");
+  if (take.empty()) throw Error(Code::invalid, "resolve needs --take local|remote|JSON", {{"--take", "is required"}});
+  json resolution = (take == "local" || take == "remote") ? json{{"take", take}} : json{{"row", parse_json_arg(take, "--take")}};
+  open(db)->resolve(a[0], resolution);
+  return {{"resolved", a[0]}};
+}
+
 }  // namespace
 
 int exit_code(Code c) { return c == Code::ok ? 0 : 10 + int(c); }
@@ -115,6 +155,9 @@ const std::vector<Command>& commands() {
       {"query", "ENTITY [QUERY_JSON]", 1, cmd_query},
       {"journal", "", 0, cmd_journal},
       {"status", "", 0, cmd_status},
+      {"sync", "", 0, cmd_sync},
+      {"conflicts", "", 0, cmd_conflicts},
+      {"resolve", "CONFLICT_ID --take local|remote|JSON", 3, cmd_resolve},
       {"history", "ENTITY ID", 2, cmd_history},
   };
   return all;

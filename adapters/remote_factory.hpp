@@ -1,0 +1,18 @@
+// The remote a replica's configuration names: {"kind": "fourhse", "url": ...}.
+// The engine takes this as its RemoteFactory, so it never depends on an adapter.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "engine/sync/remote.hpp"
+
+namespace hse::adapters {
+
+// `config`: kind ("fourhse", the default), url, and either access_token or
+// oauth {token_url, client_id, username, password}; optional ca_file,
+// verify_tls (default true), connect_timeout_ms, read_timeout_ms, pool_size.
+// Throws hse::Error(Code::invalid) naming the field at fault.
+std::shared_ptr<engine::Remote> make_remote(const nlohmann::json& config);
+
+}  // namespace hse::adapters
