@@ -1,5 +1,7 @@
 #include "engine/engine.hpp"
 
+#include <thread>
+
 #include "engine/engine_state.hpp"
 #include "engine/local_writes.hpp"
 #include "engine/query/local_query.hpp"
@@ -46,18 +48,26 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
 
 Engine::Engine(std::unique_ptr<EngineState> state, EngineOptions options)
     : state_(std::move(state)), options_(std::move(options)) {}
-Engine::~Engine() = default;
+Engine::~Engine() { stop(); }
 
 template <class Fn>
 auto Engine::write(Fn&& fn) -> decltype(fn()) {
-  std::lock_guard lock(state_->mu);
+  auto poke = [this] {
+    std::lock_guard lock(scheduler_mu_);
+    if (scheduler_) scheduler_->poke();
+  };
+  std::unique_lock lock(state_->mu);
   store::WriteTransaction tx(state_->db);
   if constexpr (std::is_void_v<decltype(fn())>) {
     fn();
     tx.commit();
+    lock.unlock();
+    poke();
   } else {
     auto result = fn();
     tx.commit();
+    lock.unlock();
+    poke();
     return result;
   }
 }
@@ -194,8 +204,59 @@ json Engine::sync() {
     resolver = resolver_;
   }
   sync::SyncContext ctx{*state_, *remote, merge::PolicyTable(cfg.value("policies", json())), resolver,
-                        [this](const json& ev) { emit(ev); }, cfg, {}};
+                        [this](const json& ev) { emit(ev); }, cfg, {}, &cancel_};
   return sync::run_round(ctx);
+}
+
+void Engine::start() {
+  json cfg = config();
+  remote_for(cfg);  // fails now, not in the background, when there is none
+  std::lock_guard lock(scheduler_mu_);
+  if (scheduler_ && scheduler_->running()) return;
+  cancel_ = false;
+  scheduler_ = std::make_unique<sync::Scheduler>([this] { return sync(); }, sync::ScheduleOptions::from_config(cfg),
+                                                 state_->random);
+  scheduler_->start();
+}
+
+void Engine::stop() {
+  std::unique_ptr<sync::Scheduler> scheduler;
+  {
+    std::lock_guard lock(scheduler_mu_);
+    scheduler = std::move(scheduler_);
+  }
+  if (!scheduler) return;
+  cancel_ = true;
+  scheduler->stop();
+  cancel_ = false;
+}
+
+bool Engine::wait_synced(int64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto settled = [this](const json& report) {
+    json st = status();
+    return st["pending"] == 0 && st["in_flight"] == 0 && st["blocked"] == 0 && st["rejected"] == 0 &&
+           report.is_object() && report.value("ok", false);
+  };
+  for (;;) {
+    sync::Scheduler* scheduler;
+    {
+      std::lock_guard lock(scheduler_mu_);
+      scheduler = scheduler_.get();
+    }
+    json report;
+    if (scheduler) {
+      scheduler->request_now();
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !scheduler->wait_round(left)) return false;
+      report = scheduler->last_report();
+    } else {
+      report = sync();
+    }
+    if (settled(report)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (!scheduler) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 std::vector<store::Conflict> Engine::conflicts() {

@@ -7,6 +7,7 @@
 // nothing is written when a call throws.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "engine/core/clock.hpp"
 #include "engine/store/conflicts.hpp"
 #include "engine/sync/remote.hpp"
+#include "engine/sync/scheduler.hpp"
 #include "engine/sync/sync_context.hpp"
 #include "engine/journal/journal.hpp"
 #include "engine/store/replica.hpp"
@@ -86,6 +88,17 @@ class Engine {
   void set_event_sink(sync::EventSink sink);
   void set_resolver(sync::Resolver resolver);
 
+  // The background scheduler (engine/sync/scheduler.hpp), configured by the
+  // replica's "sync" settings. start() is a no-op when it runs; stop() ends the
+  // current round after its current page or entry (nothing applied is lost) and
+  // returns once the scheduler thread is gone. start() throws Code::no_remote.
+  void start();
+  void stop();
+  // True once nothing is pending, in flight or blocked and a round ended well;
+  // false when `timeout_ms` passes first (rejected entries keep it false until
+  // fixed or dropped). Runs rounds itself when the scheduler is stopped.
+  bool wait_synced(int64_t timeout_ms);
+
   // The stored configuration (secrets included: never log it).
   json config();
   EngineState& state() { return *state_; }
@@ -105,6 +118,9 @@ class Engine {
   sync::Resolver resolver_;
   std::shared_ptr<Remote> remote_;
   json remote_config_;
+  std::atomic<bool> cancel_{false};
+  std::mutex scheduler_mu_;
+  std::unique_ptr<sync::Scheduler> scheduler_;  // last: stopped before the rest goes
 };
 
 }  // namespace hse::engine

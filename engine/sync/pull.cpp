@@ -29,6 +29,7 @@ int setting(const json& config, const char* key, int fallback, int min, int max)
 }
 
 void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, std::unordered_set<std::string>& seen) {
+  ctx.check_cancel();
   std::lock_guard lock(ctx.s.mu);
   store::WriteTransaction tx(ctx.s.db);
   for (const auto& row : page.rows) {

@@ -236,6 +236,7 @@ void push(SyncContext& ctx) {
   ctx.emit({{"type", "phase"}, {"phase", "push"}});
   int64_t after = 0;
   for (;;) {
+    ctx.check_cancel();
     journal::Entry entry;
     const schema::Entity* e = nullptr;
     json body, base, local;

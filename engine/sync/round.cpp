@@ -21,6 +21,7 @@ json run_round(SyncContext& ctx) {
     ctx.emit({{"type", "online"}});
   } catch (const Error& e) {
     if (e.code() == Code::storage || e.code() == Code::internal) throw;
+    // A stop or a failure ends the round here; every page and entry applied so far is committed.
     json err = {{"code", code_name(e.code())}, {"message", e.what()}, {"transient", is_transient(e.code())}};
     if (auto remote = dynamic_cast<const RemoteError*>(&e); remote && remote->retry_after_s())
       err["retry_after_s"] = *remote->retry_after_s();

@@ -1,6 +1,7 @@
 // What one sync round works with. Internal to hse_engine.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -41,6 +42,12 @@ struct SyncContext {
   EventSink events;
   json config;  // the replica's configuration
   RoundStats stats;
+  const std::atomic<bool>* cancel = nullptr;  // set: stop after the current page or entry
+
+  // Throws Code::cancelled when a stop was asked for.
+  void check_cancel() const {
+    if (cancel && cancel->load()) throw Error(Code::cancelled, "the round was stopped");
+  }
 
   void emit(json event) const {
     if (events) events(event);
