@@ -32,6 +32,14 @@ namespace {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// Rows in a page, counted by their key: exact for these rows and cheap enough that the
+// measurement stays the server's, not a JSON parser's.
+int64_t rows_in(const std::string& body) {
+  int64_t n = 0;
+  for (size_t pos = 0; (pos = body.find("\"office_incident_id\":", pos)) != std::string::npos; ++pos) ++n;
+  return n;
+}
+
 std::string page_body(int page, int per_page) {
   return json{{"history", true}, {"page", page}, {"per-page", per_page}}.dump();
 }
@@ -55,7 +63,7 @@ int64_t fetch(uint16_t port, const std::vector<int>& pages, int per_page) {
     bhttp::read(stream, buffer, parser);
     if (parser.get().result_int() != 200) throw std::runtime_error("page " + std::to_string(page) + " answered " +
                                                                    std::to_string(parser.get().result_int()));
-    rows += int64_t(json::parse(parser.get().body()).size());
+    rows += rows_in(parser.get().body());
   }
   return rows;
 }
@@ -110,7 +118,7 @@ int main(int argc, char** argv) {
   for (int p = 1; p <= page_count; ++p) {
     hse::adapters::http::Request r{"POST", "/v2/incident/index", {}, page_body(p, per_page)};
     auto res = emulator.handle(r);
-    local_rows += int64_t(json::parse(res.body).size());
+    local_rows += rows_in(res.body);
   }
   double local_s = seconds_since(t2);
   std::cout << json{{"bench", "emulator"}, {"phase", "inprocess"}, {"pages", page_count}, {"rows", local_rows},
