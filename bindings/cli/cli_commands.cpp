@@ -72,8 +72,16 @@ json cmd_init(const std::string& db, const Args& args) {
                        {"password", password}};
   }
   json config = {{"remote", remote}};
+  if (!flag_value(args, "--ca-file").empty()) config["remote"]["ca_file"] = flag_value(args, "--ca-file");
   auto projects = flag_values(args, "--project");
   if (!projects.empty()) config["scopes"] = {{"projects", projects}};
+  // Anything else of the configuration (policies, sync settings), merged over the above.
+  if (!flag_value(args, "--config").empty()) {
+    json extra = parse_json_arg(flag_value(args, "--config"), "--config");
+    if (!extra.is_object()) throw Error(Code::invalid, "--config must be a JSON object", {{"--config", "must be a JSON object"}});
+    if (extra.contains("remote")) throw Error(Code::invalid, "--config cannot set the remote", {{"--config", "remote is set by --remote"}});
+    config.merge_patch(extra);
+  }
   auto engine = engine::Engine::open(db, config);
   // Never echo the secrets back.
   return {{"initialized", db}, {"remote", url}, {"projects", projects}};
@@ -147,7 +155,7 @@ int exit_code(Code c) { return c == Code::ok ? 0 : 10 + int(c); }
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"init", "--remote URL (--token T | --token-file F | --oauth-token-url U --client-id C --username N --password-file F) [--project ID]... [--kind fourhse]", 0, cmd_init},
+      {"init", "--remote URL (--token T | --token-file F | --oauth-token-url U --client-id C --username N --password-file F) [--project ID]... [--ca-file F] [--config JSON] (policies, sync settings; HSE_TOKEN / HSE_PASSWORD from the environment)", 0, cmd_init},
       {"create", "ENTITY JSON", 2, cmd_create},
       {"update", "ENTITY ID JSON", 3, cmd_update},
       {"delete", "ENTITY ID [--cascade]", 2, cmd_delete},
