@@ -231,6 +231,17 @@ void Engine::stop() {
   cancel_ = false;
 }
 
+void Engine::poke() {
+  std::lock_guard lock(scheduler_mu_);
+  if (scheduler_) scheduler_->poke();
+}
+
+int64_t Engine::data_version() {
+  std::lock_guard lock(state_->mu);
+  return store::storage_call("read data version",
+                             [&] { return state_->db.raw().execAndGet("PRAGMA data_version").getInt64(); });
+}
+
 bool Engine::wait_synced(int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto settled = [this](const json& report) {

@@ -98,6 +98,12 @@ class Engine {
   // false when `timeout_ms` passes first (rejected entries keep it false until
   // fixed or dropped). Runs rounds itself when the scheduler is stopped.
   bool wait_synced(int64_t timeout_ms);
+  // A round soon (debounced), as after a local write: for a write another process
+  // made to the same replica file. No-op when the scheduler is stopped.
+  void poke();
+  // Changes whenever another connection (another process) commits to the replica
+  // file (SQLite's PRAGMA data_version); poll it to notice their writes.
+  int64_t data_version();
 
   // The stored configuration (secrets included: never log it).
   json config();

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "adapters/remote_factory.hpp"
+#include "bindings/cli/daemon.hpp"
 #include <iostream>
 #include <sstream>
 
@@ -164,6 +165,7 @@ const std::vector<Command>& commands() {
       {"journal", "", 0, cmd_journal},
       {"status", "", 0, cmd_status},
       {"sync", "", 0, cmd_sync},
+      {"run", "[--interval SECONDS]", 0, run_daemon},
       {"conflicts", "", 0, cmd_conflicts},
       {"resolve", "CONFLICT_ID --take local|remote|JSON", 3, cmd_resolve},
       {"history", "ENTITY ID", 2, cmd_history},
