@@ -43,12 +43,14 @@ class Reporter {
       const json& st = r["stats"];
       ++rounds_;
       if (tty_) std::fprintf(stderr, "\r\033[K");
+      const bool stopped = r.contains("error") && r["error"].value("code", "") == "cancelled";
+      const char* outcome = r.value("ok", false) ? "ok" : stopped ? "stopped" : "FAILED";
       std::fprintf(stderr, "round %llu: %s in %d rows, out %d, conflicts %d, rejected %d, pending %lld, %lld ms%s%s\n",
-                   static_cast<unsigned long long>(rounds_), r.value("ok", false) ? "ok" : "FAILED",
+                   static_cast<unsigned long long>(rounds_), outcome,
                    st.value("pulled", 0), st.value("pushed", 0), st.value("conflicts", 0), st.value("rejected", 0),
                    static_cast<long long>(r.value("pending", 0)), static_cast<long long>(r.value("duration_ms", 0)),
-                   r.contains("error") ? ": " : "",
-                   r.contains("error") ? r["error"].value("message", "").c_str() : "");
+                   r.contains("error") && !stopped ? ": " : "",
+                   r.contains("error") && !stopped ? r["error"].value("message", "").c_str() : "");
       std::fflush(stderr);
     }
   }
