@@ -179,20 +179,7 @@ std::shared_ptr<Remote> Engine::remote_for(const json& config) {
   return remote_;
 }
 
-void Engine::emit(const json& event) {
-  sync::EventSink sink;
-  {
-    std::lock_guard lock(hooks_mu_);
-    sink = sink_;
-  }
-  if (sink) {
-    try {
-      sink(event);
-    } catch (...) {
-      // An app's sink that throws must not break the round.
-    }
-  }
-}
+void Engine::emit(const json& event) { events_.post(event); }
 
 json Engine::sync() {
   json cfg = config();
@@ -205,7 +192,9 @@ json Engine::sync() {
   }
   sync::SyncContext ctx{*state_, *remote, merge::PolicyTable(cfg.value("policies", json())), resolver,
                         [this](const json& ev) { emit(ev); }, cfg, {}, &cancel_};
-  return sync::run_round(ctx);
+  json report = sync::run_round(ctx);
+  events_.drain();
+  return report;
 }
 
 void Engine::start() {
@@ -229,6 +218,7 @@ void Engine::stop() {
   cancel_ = true;
   scheduler->stop();
   cancel_ = false;
+  events_.drain();
 }
 
 void Engine::poke() {
@@ -292,10 +282,7 @@ void Engine::resolve(const std::string& conflict_id, const json& resolution) {
   tx.commit();
 }
 
-void Engine::set_event_sink(sync::EventSink sink) {
-  std::lock_guard lock(hooks_mu_);
-  sink_ = std::move(sink);
-}
+void Engine::set_event_sink(sync::EventSink sink) { events_.set_sink(std::move(sink)); }
 
 void Engine::set_resolver(sync::Resolver resolver) {
   std::lock_guard lock(hooks_mu_);

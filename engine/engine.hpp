@@ -18,6 +18,7 @@
 
 #include "engine/core/clock.hpp"
 #include "engine/store/conflicts.hpp"
+#include "engine/sync/event_dispatcher.hpp"
 #include "engine/sync/remote.hpp"
 #include "engine/sync/scheduler.hpp"
 #include "engine/sync/sync_context.hpp"
@@ -84,8 +85,14 @@ class Engine {
   std::vector<store::Conflict> conflicts();
   // See engine/sync/resolve.hpp.
   void resolve(const std::string& conflict_id, const json& resolution);
-  // Events of rounds, on the syncing thread; replaces the previous sink (nullptr: none).
+  // Events of rounds ({"type": "round_started" | "phase" | "entity" | "page" |
+  // "conflict" | "rejected" | "error" | "online" | "offline" | "round_finished", ...}),
+  // delivered in order on the engine's event thread, never while the engine holds a
+  // lock: the sink may call the engine. sync() returns after its events were
+  // delivered. Replaces the previous sink (nullptr: none).
   void set_event_sink(sync::EventSink sink);
+  // Decides conflicts under the "callback" policy. It runs on the syncing thread
+  // while the replica is locked: it must not call the engine.
   void set_resolver(sync::Resolver resolver);
 
   // The background scheduler (engine/sync/scheduler.hpp), configured by the
@@ -119,8 +126,8 @@ class Engine {
   std::unique_ptr<EngineState> state_;
   EngineOptions options_;
   std::mutex round_mu_;  // one round at a time
-  std::mutex hooks_mu_;  // guards the sink, the resolver and the cached remote
-  sync::EventSink sink_;
+  std::mutex hooks_mu_;  // guards the resolver and the cached remote
+  sync::EventDispatcher events_;
   sync::Resolver resolver_;
   std::shared_ptr<Remote> remote_;
   json remote_config_;
