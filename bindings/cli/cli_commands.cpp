@@ -23,17 +23,17 @@ std::unique_ptr<engine::Engine> open(const std::string& db) {
   return engine::Engine::open(db, json::object(), options);
 }
 
-// The value after `flag` in args, or "".
-std::string flag_value(const Args& args, const std::string& flag) {
-  for (size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == flag) return args[i + 1];
-  return "";
-}
+// The values after each `flag` in args.
 std::vector<std::string> flag_values(const Args& args, const std::string& flag) {
   std::vector<std::string> out;
   for (size_t i = 0; i + 1 < args.size(); ++i)
     if (args[i] == flag) out.push_back(args[i + 1]);
   return out;
+}
+// The value after the first `flag`, or "".
+std::string flag_value(const Args& args, const std::string& flag) {
+  auto all = flag_values(args, flag);
+  return all.empty() ? "" : all.front();
 }
 bool has_flag(const Args& args, const std::string& flag) {
   for (const auto& a : args)
