@@ -1,0 +1,108 @@
+// The C API's sync, scheduler, conflicts and callbacks. Every function: guarded().
+#include <cstdlib>
+#include <memory>
+#include <optional>
+
+#include "bindings/c/src/c_api_engine.hpp"
+#include "bindings/c/src/c_api_guard.hpp"
+
+using hse::capi::engine_of;
+using hse::capi::guarded;
+using hse::capi::parse_arg;
+using hse::capi::require;
+using hse::capi::set_out;
+using json = nlohmann::json;
+
+namespace {
+
+// The code a failed round's report names ({"error": {"code": "network", ...}}).
+hse::Code code_from_report(const json& report) {
+  std::string name = report["error"].value("code", "");
+  for (int c = 1; c <= int(hse::Code::busy); ++c)
+    if (name == hse::code_name(hse::Code(c))) return hse::Code(c);
+  return hse::Code::server;  // a code newer than this table: still a failed remote
+}
+
+}  // namespace
+
+extern "C" {
+
+hse_code hse_sync(hse_engine* engine, char** out_report_json) noexcept {
+  if (out_report_json) *out_report_json = nullptr;
+  return guarded([&] {
+    json report = engine_of(engine).sync();
+    // The report is handed out even when the round failed: it tells what was done before.
+    set_out(out_report_json, report);
+    if (!report.value("ok", false)) {
+      const json& err = report["error"];
+      throw hse::Error(code_from_report(report), err.value("message", "the sync round failed"));
+    }
+  });
+}
+
+hse_code hse_start(hse_engine* engine) noexcept {
+  return guarded([&] { engine_of(engine).start(); });
+}
+
+hse_code hse_stop(hse_engine* engine) noexcept {
+  return guarded([&] { engine_of(engine).stop(); });
+}
+
+hse_code hse_wait_synced(hse_engine* engine, int64_t timeout_ms) noexcept {
+  return guarded([&] {
+    if (!engine_of(engine).wait_synced(timeout_ms))
+      throw hse::Error(hse::Code::timeout, "not synced within " + std::to_string(timeout_ms) + " ms");
+  });
+}
+
+hse_code hse_conflicts(hse_engine* engine, char** out_json) noexcept {
+  if (out_json) *out_json = nullptr;
+  return guarded([&] {
+    auto& e = engine_of(engine);
+    require(out_json, "out_json");
+    json out = json::array();
+    for (const auto& c : e.conflicts()) out.push_back(c.to_json());
+    set_out(out_json, out);
+  });
+}
+
+hse_code hse_resolve(hse_engine* engine, const char* conflict_id, const char* resolution_json) noexcept {
+  return guarded([&] {
+    auto& e = engine_of(engine);
+    require(conflict_id, "conflict_id");
+    e.resolve(conflict_id, parse_arg(resolution_json, "resolution_json"));
+  });
+}
+
+hse_code hse_set_event_callback(hse_engine* engine, hse_event_fn cb, void* user) noexcept {
+  return guarded([&] {
+    auto& e = engine_of(engine);
+    if (!cb) {
+      e.set_event_sink(nullptr);
+      return;
+    }
+    e.set_event_sink([cb, user](const json& event) { cb(user, hse::capi::dump(event).c_str()); });
+  });
+}
+
+hse_code hse_set_conflict_resolver(hse_engine* engine, hse_resolver_fn cb, void* user) noexcept {
+  return guarded([&] {
+    auto& e = engine_of(engine);
+    if (!cb) {
+      e.set_resolver(nullptr);
+      return;
+    }
+    e.set_resolver([cb, user](const json& conflict) -> std::optional<json> {
+      char* answer = nullptr;
+      int verdict = cb(user, hse::capi::dump(conflict).c_str(), &answer);
+      // The answer is the library's from here on, whatever the verdict.
+      std::unique_ptr<char, decltype(&std::free)> owned(answer, &std::free);
+      if (verdict != HSE_RESOLVE_DECIDED || !owned) return std::nullopt;
+      json decision = json::parse(owned.get(), nullptr, false);
+      if (decision.is_discarded()) return std::nullopt;  // malformed: left to the app, as documented
+      return decision;
+    });
+  });
+}
+
+}  // extern "C"
