@@ -1,6 +1,9 @@
 #include "engine/journal/journal.hpp"
 
 #include "engine/core/error.hpp"
+#ifdef HSE_PLANTED_BUGS
+#include "engine/core/planted.hpp"
+#endif
 
 namespace hse::engine::journal {
 
@@ -113,6 +116,10 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
     switch (last->op) {
       case Op::create:
         if (op == Op::remove) {
+          // A create already sent may have been applied with its answer lost: then the
+          // server holds the row, and only a pushed delete removes it (dropping both
+          // entries would let the next pull bring the deleted row back).
+          if (last->attempts > 0 && last->state != State::rejected) return rewrite(Op::remove, nullptr);
           erase(last->seq);
           return std::nullopt;
         }
@@ -122,6 +129,14 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
         {
           json merged = last->patch.is_object() ? last->patch : json::object();
           for (auto it = patch.begin(); it != patch.end(); ++it) merged[it.key()] = it.value();
+#ifdef HSE_PLANTED_BUGS
+          if (planted::active(planted::Bug::collapse_drops_field))
+            for (auto it = merged.begin(); it != merged.end(); ++it)
+              if (!patch.contains(it.key())) {
+                merged.erase(it);
+                break;
+              }
+#endif
           return rewrite(Op::update, merged);
         }
       case Op::remove:
@@ -211,7 +226,7 @@ int64_t Journal::count(std::optional<State> state) {
 }
 
 void Journal::recover_in_flight() {
-  storage_call("write journal", [&] { db_.exec("UPDATE journal SET state = 'pending' WHERE state = 'in_flight'"); });
+  storage_call("write journal", [&] { db_.exec("UPDATE journal SET state = 'pending', attempts = attempts + 1 WHERE state = 'in_flight'"); });
 }
 
 }  // namespace hse::engine::journal

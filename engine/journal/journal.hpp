@@ -64,7 +64,8 @@ class Journal {
   // The first entry after `after_seq` in seq order, whatever its state.
   std::optional<Entry> next(int64_t after_seq);
   int64_t count(std::optional<State> state = std::nullopt);
-  // Entries left in_flight by a crash go back to pending (they are retried; pushes are idempotent).
+  // Entries left in_flight by a crash go back to pending (they are retried; pushes are idempotent),
+  // with the attempt counted: the server may have applied it.
   void recover_in_flight();
 
  private:

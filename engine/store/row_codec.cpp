@@ -59,7 +59,9 @@ json read_field(SQLite::Statement& stmt, int index, const schema::Field& f) {
 }
 
 std::string content_hash(const schema::Entity& e, const json& row) {
-  std::string text = normalize(e, row).dump();
+  json fields = normalize(e, row);
+  fields.erase("parent_active");
+  std::string text = fields.dump();
   uint64_t h = 1469598103934665603ull;
   for (unsigned char ch : text) {
     h ^= ch;

@@ -20,7 +20,9 @@ json normalize(const schema::Entity& e, const json& row);
 void bind_field(SQLite::Statement& stmt, int index, const schema::Field& f, const json& row);
 // Reads column `index` as field `f`'s JSON value.
 json read_field(SQLite::Statement& stmt, int index, const schema::Field& f);
-// A short stable hash of the normalized row (FNV-1a 64, hex).
+// A short stable hash of the normalized row (FNV-1a 64, hex), without parent_active:
+// that one is derived from the parent row at query time, so a parent historicized or
+// restored on the server does not make every row under it "changed".
 std::string content_hash(const schema::Entity& e, const json& row);
 
 }  // namespace hse::engine::store

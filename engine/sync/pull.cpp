@@ -1,11 +1,15 @@
 #include "engine/sync/pull.hpp"
 
 #include <algorithm>
+#include <future>
 #include <unordered_set>
 
 #include "engine/store/migrations.hpp"
 #include "engine/sync/apply.hpp"
 #include "schema/validate.hpp"
+#ifdef HSE_PLANTED_BUGS
+#include "engine/core/planted.hpp"
+#endif
 
 namespace hse::engine::sync {
 
@@ -62,7 +66,12 @@ std::vector<std::string> known_ids(SyncContext& ctx, const schema::Entity& e, co
 
 void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vector<std::string>& candidates) {
   for (const auto& id : candidates) {
+#ifdef HSE_PLANTED_BUGS
+    std::optional<json> row;
+    if (!planted::active(planted::Bug::delete_without_confirmation)) row = ctx.remote.view(e.name, id);
+#else
     auto row = ctx.remote.view(e.name, id);
+#endif
     std::lock_guard lock(ctx.s.mu);
     store::WriteTransaction tx(ctx.s.db);
     if (row) {
@@ -87,7 +96,8 @@ void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vec
                                                    ctx.s.replica.now());
           meta->base_hash.reset();
           ctx.s.replica.drop_base(e, id);
-          ctx.s.replica.set_meta(e, id, *meta);
+          // The decision against the server's delete is recorded in history like any other.
+          ctx.s.replica.replace(e, local, local, *meta, {store::Origin::conflict, meta->journal_seq, detail});
           ctx.stats.conflicts++;
         } else {
           record_conflict(ctx, e, id, "update_delete", base, local, nullptr, {}, meta->journal_seq);
@@ -127,12 +137,27 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   const int pages = std::max(1, page1.page_count);
   apply_page(ctx, e, page1, seen);
   ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", 1}, {"pages", pages}, {"rows", page1.rows.size()}});
-  for (int from = 2; from <= pages; from += window) {
+  // The next window is fetched while this one is applied: the network and the
+  // replica work at the same time, and at most two windows are held in memory.
+  auto fetch = [&](int from) {
     std::vector<int> batch;
     for (int p = from; p < from + window && p <= pages; ++p) batch.push_back(p);
-    auto got = ctx.remote.list_pages(e.name, body, batch);
+    return std::async(std::launch::async, [&ctx, &e, body, batch] {
+      return std::make_pair(batch, ctx.remote.list_pages(e.name, body, batch));
+    });
+  };
+  std::future<std::pair<std::vector<int>, std::vector<RemotePage>>> next;
+  if (pages >= 2) next = fetch(2);
+  for (int from = 2; from <= pages; from += window) {
+    auto [batch, got] = next.get();
+    if (from + window <= pages) next = fetch(from + window);
     for (size_t i = 0; i < got.size(); ++i) {
-      apply_page(ctx, e, got[i], seen);
+      try {
+        apply_page(ctx, e, got[i], seen);
+      } catch (...) {
+        if (next.valid()) next.wait();  // never leave a fetch running on a scope that is gone
+        throw;
+      }
       ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", batch[i]}, {"pages", pages}, {"rows", got[i].rows.size()}});
     }
   }

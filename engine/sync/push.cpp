@@ -2,6 +2,9 @@
 
 #include "engine/store/row_codec.hpp"
 #include "engine/sync/apply.hpp"
+#ifdef HSE_PLANTED_BUGS
+#include "engine/core/planted.hpp"
+#endif
 
 namespace hse::engine::sync {
 
@@ -21,6 +24,7 @@ struct Outcome {
   std::vector<std::string> fields;   // conflict
   json local, base;                  // conflict
   std::optional<Op> new_op;          // retry as another op (client_wins: re-create)
+  json decided;                      // accepted after the policy settled overlapping fields: both sides
 };
 
 std::vector<FieldError> to_fields(const Error& e) { return e.fields(); }
@@ -86,8 +90,10 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const std::string
   return out;
 }
 
+// `decided` gets the policy's settlement of overlapping fields as soon as it is made,
+// so that it is recorded even when the update's answer is then lost.
 Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& base,
-                    const json& local) {
+                    const json& local, json& decided) {
   Outcome out;
   auto server = ctx.remote.view(e.name, entry.id);
   if (!server) {
@@ -123,6 +129,9 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
       if (settled.row.value(c.field, json()) == c.remote) patch.erase(c.field);
       else patch[c.field] = settled.row[c.field];
     }
+    out.decided = {{"conflict", "update_update"}, {"decisions", settled.decisions}, {"base", base},
+                   {"local", local}, {"remote", server_norm}};
+    decided = out.decided;
   }
   if (patch.empty()) {
     out.kind = Outcome::accepted;
@@ -163,6 +172,17 @@ Outcome send_delete(SyncContext& ctx, const schema::Entity& e, const journal::En
   return out;
 }
 
+// A same-field conflict the policy settled during the push is a decision like any
+// other: counted, and recorded in history with both sides, so the losing value (the
+// server's under client_wins, ours under server_wins) is never lost without a trace.
+// The row itself is unchanged here; accept_pushed then writes the server's answer.
+void record_decision(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& detail) {
+  auto meta = ctx.s.replica.meta(e, entry.id);
+  auto row = ctx.s.replica.get(e, entry.id);
+  if (meta && row) ctx.s.replica.replace(e, *row, *row, *meta, {store::Origin::conflict, entry.seq, detail});
+  ctx.stats.conflicts++;
+}
+
 // Settles a whole-row conflict from the push by the entity's policy; returns false
 // when it is left to the app.
 void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, Outcome& out) {
@@ -189,7 +209,11 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
       meta.base_hash.reset();
       meta.state = SyncState::pending;
       s.replica.drop_base(e, entry.id);
-      s.replica.set_meta(e, entry.id, meta);
+      // The decision against the server's delete is recorded in history like any other.
+      if (auto row = s.replica.get(e, entry.id))
+        s.replica.replace(e, *row, *row, meta, {store::Origin::conflict, entry.seq, detail});
+      else
+        s.replica.set_meta(e, entry.id, meta);
     }
   } else if (out.conflict_kind == "delete_update") {
     s.journal.erase(entry.seq);
@@ -218,7 +242,11 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
       meta.journal_seq = s.journal.record(e.name, entry.id, Op::update, patch, false, std::nullopt, s.replica.now());
       meta.base_hash = store::content_hash(e, out.server);
       s.replica.save_base(e, entry.id, out.server);
-      s.replica.set_meta(e, entry.id, meta);
+      // Recorded in history, like every decision: the server's version it overrides is in `detail`.
+      if (auto row = s.replica.get(e, entry.id))
+        s.replica.replace(e, *row, *row, meta, {store::Origin::conflict, entry.seq, detail});
+      else
+        s.replica.set_meta(e, entry.id, meta);
     }
   }
   ctx.stats.conflicts++;
@@ -269,9 +297,10 @@ void push(SyncContext& ctx) {
     }
 
     Outcome out;
+    json decided;
     try {
       if (entry.op == Op::create) out = send_create(ctx, *e, entry.id, body, local);
-      else if (entry.op == Op::update) out = send_update(ctx, *e, entry, base, local);
+      else if (entry.op == Op::update) out = send_update(ctx, *e, entry, base, local, decided);
       else out = send_delete(ctx, *e, entry, base);
     } catch (const Error& err) {
       std::lock_guard lock(s.mu);
@@ -289,6 +318,15 @@ void push(SyncContext& ctx) {
                   {"errors", errors_json(to_fields(err))}});
         continue;
       }
+#ifdef HSE_PLANTED_BUGS
+      if (planted::active(planted::Bug::lost_create_not_retried) && entry.op == Op::create &&
+          (err.code() == Code::network || err.code() == Code::timeout)) {
+        accept_pushed(ctx, *e, entry, local);
+        tx.commit();
+        continue;
+      }
+#endif
+      if (!decided.is_null()) record_decision(ctx, *e, entry, decided);  // taken, whatever became of the update
       s.journal.set_state(entry.seq, State::pending);
       s.journal.count_attempt(entry.seq, err.what());
       tx.commit();
@@ -299,6 +337,7 @@ void push(SyncContext& ctx) {
     store::WriteTransaction tx(s.db);
     switch (out.kind) {
       case Outcome::accepted:
+        if (!out.decided.is_null()) record_decision(ctx, *e, entry, out.decided);
         accept_pushed(ctx, *e, entry, out.server);
         break;
       case Outcome::deleted:

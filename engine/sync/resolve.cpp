@@ -46,9 +46,32 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
   json detail = {{"conflict_id", conflict_id}, {"kind", c->kind}, {"take", take}, {"local", c->local}, {"remote", c->remote}};
   auto seq = meta ? meta->journal_seq : s.journal.delete_entry(e.name, id);
 
-  if (c->kind == "update_update" || c->kind == "create_collision") {
+  if ((c->kind == "update_update" || c->kind == "create_collision") && !local && take != "row") {
+    // Deleted here while the conflict was open (its delete waits behind it): "local"
+    // keeps that delete, "remote" drops it and brings the server's version back.
+    bool parents_here = true;  // a parent deleted here too takes the row with it
+    for (const auto& f : e.fields)
+      if (!f.references.empty() && !f.read_only && remote.value(f.name, json()).is_string())
+        parents_here = parents_here && s.replica.get(schema::entity(f.references), remote[f.name].get<std::string>());
+    if (take == "remote" && remote.is_object() && parents_here) {
+      if (seq) s.journal.erase(*seq);
+      s.replica.drop_base(e, id);
+      store::RowMeta m;
+      m.base_hash = store::content_hash(e, remote);
+      s.replica.insert(e, remote, m, {Origin::resolution, seq, detail});
+    }
+  } else if (c->kind == "update_update" || c->kind == "create_collision") {
     if (!local) throw Error(Code::conflict, "the row of conflict " + conflict_id + " is gone");
     json row = *local;
+    if (c->kind == "update_update" && remote.is_object()) {
+      // Start from the server's row, so its read-only fields and the fields only it
+      // changed are kept (the pull skipped the row while the conflict was open, and the
+      // base becomes `remote` below); the fields changed here since the base stay ours.
+      json base = c->base.is_object() ? store::normalize(e, c->base) : json::object();
+      row = remote;
+      for (const auto& f : e.fields)
+        if (!f.read_only && local->value(f.name, json()) != base.value(f.name, json())) row[f.name] = (*local)[f.name];
+    }
     if (c->kind == "create_collision" && take == "remote") row = remote;
     for (const auto& f : c->fields) {
       const std::string name = f.get<std::string>();

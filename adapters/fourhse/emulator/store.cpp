@@ -165,10 +165,12 @@ Store::Store(const std::string& path)
     // The default index (active rows by key) and history scans both walk an index.
     db_.exec("CREATE INDEX IF NOT EXISTS " + ident("ix_" + e.name + "_active") + " ON " + ident(e.name) +
              " (\"owned_active\", \"parent_active\", " + ident(e.key) + ")");
+    // A scope's pages (filter by a parent, in key order) walk this index in order:
+    // without the key in it, every page sorted the whole scope again (~20 ms a page).
     for (const auto& f : e.fields)
       if (!f.references.empty() && !f.read_only)
         db_.exec("CREATE INDEX IF NOT EXISTS " + ident("ix_" + e.name + "_" + f.name) + " ON " + ident(e.name) +
-                 " (" + ident(f.name) + ")");
+                 " (" + ident(f.name) + ", " + ident(e.key) + ")");
     std::string view_cols = "t.rowid AS _rid";
     for (const auto& f : e.fields) view_cols += ", " + view_expr(e, f) + " AS " + ident(f.name);
     db_.exec("DROP VIEW IF EXISTS " + ident("v_" + e.name));

@@ -1,0 +1,8 @@
+# bench_sync: bootstrap of >= 100,000 rows from a real hse-emulator over loopback
+# through the engine, beside the same pages fetched and parsed without writing (the
+# floor); a no-change re-sync; 10,000 pushed creates. Runs hse-emulator from
+# $HSE_BIN_DIR (bench/run sets it) with the tests' process harness.
+add_executable(bench_sync sync/sync_bench.cpp ${PROJECT_SOURCE_DIR}/tests/support/process.cpp)
+target_link_libraries(bench_sync PRIVATE hse_remotes hse_engine hse_fourhse hse_http Threads::Threads)
+target_include_directories(bench_sync PRIVATE ${PROJECT_SOURCE_DIR})
+add_dependencies(bench_sync hse-emulator)

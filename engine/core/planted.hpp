@@ -1,0 +1,27 @@
+// Planted bugs: switches that put known bugs back into the engine, so the property
+// tests (tests/property) can show they catch them. Only a copy of the engine built
+// with HSE_PLANTED_BUGS (tests/property.cmake: hse_engine_planted) reads them; the
+// production library has no hook at all.
+// Thread-safe: the selector is an atomic.
+#pragma once
+
+#include <atomic>
+
+namespace hse::planted {
+
+enum class Bug : int {
+  none = 0,
+  collapse_drops_field,         // journal: update+update collapse loses a field of the first patch
+  delete_without_confirmation,  // pull: a row missing from a scan is removed without the 404 check
+  lost_create_not_retried,      // push: a create whose answer was lost counts as accepted
+  base_before_merge,            // pull: the server row becomes the base before the merge
+};
+
+inline std::atomic<int>& selected() {
+  static std::atomic<int> bug{0};
+  return bug;
+}
+inline bool active(Bug b) { return selected().load() == static_cast<int>(b); }
+inline void select(Bug b) { selected().store(static_cast<int>(b)); }
+
+}  // namespace hse::planted

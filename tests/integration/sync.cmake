@@ -1,0 +1,8 @@
+# The sync round end to end (issue 4): real hse-emulator and hse-sync processes on
+# 127.0.0.1. Fault tests live in their own file (faults_test.cpp), one test per fault kind.
+hse_test(sync_integration_test
+  SOURCES integration/sync/sync_test.cpp integration/sync/auth_test.cpp integration/sync/faults_test.cpp
+  LIBS hse_test_support nlohmann_json::nlohmann_json
+  LABELS integration
+  TIMEOUT 180)
+add_dependencies(sync_integration_test hse-sync hse-emulator)

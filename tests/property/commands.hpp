@@ -1,0 +1,431 @@
+// The rc::state model and commands of the sync property tests. The model is what
+// the generator needs to draw meaningful commands: the rows that exist or existed
+// (ids and parents, so children are made under real parents and edits hit real
+// rows), the number of clients and each client's conflict policies. The outcome of
+// each command is checked by the final properties (sim.cpp settle_and_check), with
+// the acknowledged writes the commands record in the Sut's ledger.
+#pragma once
+
+#include <rapidcheck/state.h>
+
+#include <ostream>
+
+#include "tests/property/sim.hpp"
+
+namespace hse::prop {
+
+struct MRow {
+  std::string entity;
+  std::string id;
+  std::string project;  // office, action, incident: its project
+  std::string office;   // action, incident: its office
+};
+
+struct Model {
+  int clients = 2;
+  std::vector<MRow> rows;
+  std::vector<json> policies;
+  std::optional<MRow> last_server_edit;  // the row another API user last updated
+  std::vector<const MRow*> of(const std::string& entity) const {
+    std::vector<const MRow*> out;
+    for (const auto& r : rows)
+      if (r.entity == entity) out.push_back(&r);
+    return out;
+  }
+};
+
+using Cmd = rc::state::Command<Model, Sut>;
+
+inline std::string gen_uuid() {
+  auto hex = [](uint64_t v, int n) {
+    static const char* d = "0123456789abcdef";
+    std::string s;
+    for (int i = 0; i < n; ++i) s += d[(v >> (4 * i)) & 15];
+    return s;
+  };
+  uint64_t a = *rc::gen::arbitrary<uint64_t>().as("id");
+  uint64_t b = *rc::gen::arbitrary<uint64_t>().as("id");
+  return hex(a, 8) + "-" + hex(a >> 32, 4) + "-4" + hex(b, 3) + "-a" + hex(b >> 12, 3) + "-" + hex(b >> 24, 12);
+}
+// A name no other write uses: a server row with it twice is one create applied twice.
+inline std::string gen_name() { return "n-" + gen_uuid().substr(0, 13); }
+inline std::string gen_text() { return "t" + std::to_string(*rc::gen::inRange(0, 1'000'000).as("text")); }
+
+inline const MRow& pick(const std::vector<const MRow*>& v) {
+  return *v[*rc::gen::inRange<size_t>(0, v.size()).as("row")];
+}
+
+// A create body for `entity` (valid unless `valid` is false).
+inline json gen_create(const Model& m, const std::string& entity, bool valid, MRow& out) {
+  out.entity = entity;
+  out.id = gen_uuid();
+  json b;
+  if (entity == "project") {
+    b = {{"project_id", out.id}, {"name", gen_name()}, {"country", valid ? "IT" : "ITA"}};
+    out.project = out.id;
+  } else if (entity == "office") {
+    const MRow& p = pick(m.of("project"));
+    bool clash = *rc::gen::inRange(0, 8).as("office name clash") == 0;  // names are unique per project
+    b = {{"office_id", out.id}, {"project_id", p.id}, {"name", clash ? std::string("Main") : gen_name()},
+         {"street", gen_text()}};
+    if (!valid) b["region"] = "far too long a region";
+    out.project = p.id;
+  } else {
+    const MRow& o = pick(m.of("office"));
+    out.office = o.id;
+    out.project = o.project;
+    b = {{entity == "action" ? "action_id" : "office_incident_id", out.id}, {"name", gen_name()},
+         {"subtenant_id", o.id}, {"tenant_id", o.project}};
+    if (entity == "action") {
+      b["action_type"] = *rc::gen::element<std::string>("TRAINING", "CHECK", "PER").as("action_type");
+      if (!valid) b["tenant_id"] = gen_uuid();  // not the office's project
+    } else {
+      b["date_incident"] = "2026-03-01";
+      b["category"] = "ACCIDENTS";
+      if (!valid) b["status"] = "closed";  // without date_closed
+    }
+  }
+  return b;
+}
+
+inline json gen_patch(const std::string& entity, bool valid) {
+  int k = *rc::gen::inRange(0, 3).as("patch kind");
+  if (entity == "project") {
+    if (!valid) return {{"country", "ITA"}};
+    if (k == 0) return {{"description", gen_text()}};
+    if (k == 1) return {{"name", gen_name()}, {"npeople", *rc::gen::inRange(0, 100)}};
+    return {{"npeople", *rc::gen::inRange(0, 100)}};
+  }
+  if (entity == "office") {
+    if (!valid) return {{"region", "far too long a region"}};
+    if (k == 0) return {{"street", gen_text()}};
+    if (k == 1) return {{"description", gen_text()}, {"street", gen_text()}};
+    return {{"name", gen_name()}};
+  }
+  if (entity == "action") {
+    if (!valid) return {{"action_type", "HEALTH"}};  // immutable
+    if (k == 0) return {{"description", gen_text()}};
+    if (k == 1) return {{"name", gen_name()}, {"validity", *rc::gen::inRange(1, 12)}};
+    return {{"validity", *rc::gen::inRange(1, 12)}};
+  }
+  if (!valid) return {{"category", "NOT_A_CATEGORY"}};
+  if (k == 0) return {{"description", gen_text()}};
+  if (k == 1) return {{"status", "closed"}, {"date_closed", "2026-03-02"}};
+  return {{"actions_taken", gen_text()}, {"description", gen_text()}};
+}
+
+inline std::string gen_entity() {
+  return *rc::gen::element<std::string>("project", "office", "office", "action", "incident", "incident").as("entity");
+}
+
+inline json gen_faults(Mode mode) {
+  if (*rc::gen::inRange(0, 4).as("clean network") == 0) return json::object();
+  json f = {{"seed", *rc::gen::inRange(0, 1'000'000).as("fault seed")}};
+  f["drop_rate"] = *rc::gen::element(0.0, 0.1, 0.3).as("drop rate");
+  f["error_rate"] = *rc::gen::element(0.0, 0.1, 0.3).as("error rate");
+  f["error_status"] = *rc::gen::element(500, 503, 429).as("error status");
+  f["retry_after_s"] = *rc::gen::element(0, 1).as("retry after");
+  f["lost_response_rate"] = *rc::gen::element(0.0, 0.1, 0.3).as("lost response rate");
+  f["latency_ms"] = mode == Mode::http ? 0 : *rc::gen::element(0, 5).as("latency");
+  return f;
+}
+
+inline int gen_client(const Model& m) { return *rc::gen::inRange(0, m.clients).as("client"); }
+
+// --------------------------------------------------------------------------------
+
+struct LocalCreate : Cmd {
+  int client;
+  bool valid;
+  MRow row;
+  json body;
+  explicit LocalCreate(const Model& m) {
+    client = gen_client(m);
+    valid = *rc::gen::inRange(0, 6).as("valid?") != 0;
+    std::string entity = gen_entity();
+    if (entity != "project" && m.of(entity == "office" ? "project" : "office").empty()) entity = "project";
+    body = gen_create(m, entity, valid, row);
+  }
+  void apply(Model& m) const override {
+    if (valid) m.rows.push_back(row);
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& e = *s.clients[client].engine;
+    std::optional<json> before = e.get(row.entity, row.id);  // set when a shrunk id repeats
+    try {
+      e.create(row.entity, body);
+      s.ack(client, "create", row.entity, row.id, body);
+    } catch (const Error&) {
+      RC_ASSERT(e.get(row.entity, row.id) == before);  // a refused write changes nothing
+    }
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " creates " << row.entity << " " << body.dump();
+  }
+};
+
+// A local update by client `client`; acknowledged (ledger) only for what it changed.
+inline void local_update(Sut& s, int client, const MRow& row, const json& patch) {
+  auto& e = *s.clients[client].engine;
+  std::optional<json> before = e.get(row.entity, row.id);
+  try {
+    e.update(row.entity, row.id, patch);
+    // Only what changed is a write (setting a field to its value changes nothing).
+    json changed = json::object();
+    for (auto it = patch.begin(); it != patch.end(); ++it)
+      if (!before || before->value(it.key(), json()) != it.value()) changed[it.key()] = it.value();
+    if (!changed.empty()) s.ack(client, "update", row.entity, row.id, changed);
+  } catch (const Error&) {
+    RC_ASSERT(e.get(row.entity, row.id) == before);  // a refused write changes nothing
+  }
+}
+
+struct LocalUpdate : Cmd {
+  int client;
+  MRow row;
+  json patch;
+  explicit LocalUpdate(const Model& m) {
+    RC_PRE(!m.rows.empty());
+    client = gen_client(m);
+    row = *rc::gen::elementOf(m.rows).as("row");
+    patch = gen_patch(row.entity, *rc::gen::inRange(0, 6).as("valid?") != 0);
+  }
+  void run(const Model&, Sut& s) const override { local_update(s, client, row, patch); }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " updates " << row.entity << " " << row.id << " " << patch.dump();
+  }
+};
+
+struct LocalDelete : Cmd {
+  int client;
+  MRow row;
+  bool cascade;
+  explicit LocalDelete(const Model& m) {
+    RC_PRE(!m.rows.empty());
+    client = gen_client(m);
+    row = *rc::gen::elementOf(m.rows).as("row");
+    cascade = *rc::gen::arbitrary<bool>().as("cascade");
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& e = *s.clients[client].engine;
+    try {
+      e.remove(row.entity, row.id, cascade);
+      s.ack(client, "delete", row.entity, row.id, nullptr);
+    } catch (const Error&) {
+    }
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " deletes " << row.entity << " " << row.id << (cascade ? " (cascade)" : "");
+  }
+};
+
+// Another API user's write, straight to the server.
+struct ServerWrite {
+  std::string method, target;
+  json body;
+  std::string op, entity, id;
+  std::optional<MRow> created;
+
+  // `mid_round`: landing inside a client's scan, where deletes and creates move rows
+  // between pages (so they are drawn more often).
+  static ServerWrite gen(const Model& m, bool mid_round = false) {
+    ServerWrite w;
+    int kind = mid_round ? *rc::gen::element(1, 3, 4, 4).as("server write kind")
+                         : *rc::gen::inRange(0, 5).as("server write kind");
+    if (kind == 4 && !m.of("office").empty()) {  // delete an office, action or incident, with its children
+      auto candidates = m.of(*rc::gen::element<std::string>("office", "action", "incident").as("entity"));
+      if (candidates.empty()) candidates = m.of("office");
+      const MRow& r = pick(candidates);
+      w = {"DELETE", "/v2/" + r.entity + "/delete/" + r.id + "?force=true", nullptr, "delete", r.entity, r.id, {}};
+    } else if (kind == 3) {
+      MRow row;
+      std::string entity = *rc::gen::element<std::string>("office", "action", "incident").as("entity");
+      if (m.of(entity == "office" ? "project" : "office").empty()) entity = "office";
+      json body = gen_create(m, entity, true, row);
+      w = {"POST", "/v2/" + entity + "/create", body, "create", entity, row.id, row};
+    } else {
+      const MRow& r = *rc::gen::elementOf(m.rows).as("row");
+      json patch = gen_patch(r.entity, true);
+      w = {"PUT", "/v2/" + r.entity + "/update/" + r.id, patch, "update", r.entity, r.id, {}};
+    }
+    return w;
+  }
+  void run(Sut& s) const {
+    json changed = body;
+    if (op == "update") {
+      // Only what changes is a write: rewriting a field's value is invisible to
+      // everyone (the API has no versions), so it cannot be "lost".
+      auto before = s.server("GET", "/v2/" + entity + "/view/" + id);
+      if (before.status == 200) {
+        json row = json::parse(before.body);
+        changed = json::object();
+        for (auto it = body.begin(); it != body.end(); ++it)
+          if (row.value(it.key(), json()) != it.value()) changed[it.key()] = it.value();
+      }
+    }
+    auto resp = s.server(method, target, body);
+    if (resp.status / 100 == 2 && !(op == "update" && changed.empty()))
+      s.ack(-1, op, entity, id, op == "delete" ? json() : changed);
+  }
+  std::string show() const { return method + " " + target + " " + (body.is_null() ? "" : body.dump()); }
+};
+
+struct ServerEdit : Cmd {
+  ServerWrite w;
+  explicit ServerEdit(const Model& m) {
+    RC_PRE(!m.rows.empty());
+    w = ServerWrite::gen(m);
+  }
+  void apply(Model& m) const override {
+    if (w.created) m.rows.push_back(*w.created);
+    if (w.op == "update")
+      for (const auto& r : m.rows)
+        if (r.id == w.id) m.last_server_edit = r;
+  }
+  void run(const Model&, Sut& s) const override { w.run(s); }
+  void show(std::ostream& os) const override { os << "another API user: " << w.show(); }
+};
+
+inline void run_round(Sut& s, int client, const json& faults) {
+  if (!faults.empty()) s.set_faults(faults);
+  try {
+    s.clients[client].engine->sync();
+  } catch (...) {
+    s.set_faults(json::object());
+    throw;
+  }
+  s.set_faults(json::object());
+}
+
+struct SyncRound : Cmd {
+  int client;
+  json faults;
+  // A write lands before this request of the round: another API user's on the server,
+  // or (local_edit) the syncing client's own user editing a row meanwhile.
+  std::optional<int> edit_at;
+  ServerWrite w;
+  bool local_edit = false;
+  MRow local_row;
+  json local_patch;
+  explicit SyncRound(const Model& m) {
+    client = gen_client(m);
+    faults = gen_faults(Mode::in_process);
+    int concurrent = m.rows.empty() ? 0 : *rc::gen::inRange(0, 4).as("concurrent edit?");
+    if (concurrent == 1 || concurrent == 2) {
+      edit_at = *rc::gen::inRange(0, 30).as("edit at request");
+      w = ServerWrite::gen(m, true);
+    } else if (concurrent == 3) {
+      edit_at = *rc::gen::inRange(0, 30).as("edit at request");
+      local_edit = true;
+      // Often the row another API user just edited: the pull then merges three ways.
+      local_row = m.last_server_edit && *rc::gen::arbitrary<bool>().as("the row edited on the server?")
+                      ? *m.last_server_edit
+                      : *rc::gen::elementOf(m.rows).as("row");
+      local_patch = gen_patch(local_row.entity, true);
+    }
+  }
+  void apply(Model& m) const override {
+    if (edit_at && w.created) m.rows.push_back(*w.created);
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& t = *s.clients[client].transport;
+    if (edit_at && local_edit) {
+      t.arm(-1, false);
+      t.hook_at = *edit_at;
+      // Half the time exactly between the push and the pull of the row's entity.
+      if (*edit_at % 2 == 0) t.hook_before = "/v2/" + local_row.entity + "/index";
+      t.hook = [&s, c = client, r = local_row, p = local_patch] { local_update(s, c, r, p); };
+    } else if (edit_at) {
+      t.arm(-1, false);
+      t.hook_at = *edit_at;
+      t.hook_id = w.id;
+      t.hook = [&s, w = w] { s.unfaulted([&] { w.run(s); }); };
+    }
+    run_round(s, client, faults);
+    t.disarm();
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " syncs, faults " << faults.dump();
+    if (edit_at && local_edit)
+      os << ", before " << (*edit_at % 2 == 0 ? "the pull of " + local_row.entity : "request " + std::to_string(*edit_at))
+         << " its user updates " << local_row.entity << " " << local_row.id << " "
+         << local_patch.dump();
+    else if (edit_at)
+      os << ", before request " << *edit_at << " another API user: " << w.show();
+  }
+};
+
+struct CrashRound : Cmd {
+  int client;
+  int at;
+  bool after;
+  json faults;
+  explicit CrashRound(const Model& m) {
+    client = gen_client(m);
+    at = *rc::gen::inRange(0, 40).as("crash at request");
+    after = *rc::gen::arbitrary<bool>().as("after the server answered");
+    faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(Mode::in_process) : json::object();
+  }
+  void run(const Model&, Sut& s) const override {
+    s.clients[client].transport->arm(at, after);
+    try {
+      run_round(s, client, faults);
+    } catch (const Crash&) {
+    }
+    s.crash(client);  // killed mid-round (or just after it), reopened from its file
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " crashes at request " << at << (after ? " after" : " before")
+       << " the server handled it, faults " << faults.dump();
+  }
+};
+
+struct Historicize : Cmd {
+  std::string office;
+  bool restore;
+  explicit Historicize(const Model& m) {
+    auto offices = m.of("office");
+    RC_PRE(!offices.empty());
+    office = pick(offices).id;
+    restore = *rc::gen::arbitrary<bool>().as("restore");
+  }
+  void run(const Model&, Sut& s) const override {
+    s.server("POST", restore ? "/_admin/restore" : "/_admin/historicize", {{"entity", "office"}, {"id", office}});
+  }
+  void show(std::ostream& os) const override { os << (restore ? "restore" : "historicize") << " office " << office; }
+};
+
+struct SetPolicy : Cmd {
+  int client;
+  json policies;
+  explicit SetPolicy(const Model& m) {
+    client = gen_client(m);
+    policies = json::object();
+    for (const char* e : {"project", "office", "action", "incident"})
+      policies[e] = *rc::gen::element<std::string>("merge", "server_wins", "client_wins", "manual").as("policy");
+    if (*rc::gen::inRange(0, 3).as("per-field?") == 0)
+      policies["incident"] = {{"*", policies["incident"]}, {"description", "client_wins"}};
+  }
+  void apply(Model& m) const override { m.policies[client] = policies; }
+  void run(const Model&, Sut& s) const override {
+    s.clients[client].policies = policies;
+    s.reopen(client);
+  }
+  void show(std::ostream& os) const override { os << "client " << client << " reopens with policies " << policies.dump(); }
+};
+
+inline auto command_generator(bool http) {
+  return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
+                                           LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
+                                           SyncRound, SyncRound, CrashRound, Historicize, SetPolicy>();
+}
+
+// The model for a fresh Sut: the seeded project and office.
+Model initial_model(const Sut& s);
+// Creates the seeded rows on the server (acknowledged by "another API user").
+void seed_server(Sut& s, Model& m);
+
+// One history: a fresh world, a drawn command sequence, then the properties.
+void run_history(Mode mode, int clients);
+
+}  // namespace hse::prop

@@ -1,0 +1,185 @@
+// The simulated world of the property tests: one 4HSE server (the emulator, in
+// process or as an hse-emulator process over real HTTP) and two or three clients,
+// each an Engine on its own replica file talking to the server through a
+// FourHseRemote over a transport the test steers (faults, crashes, concurrent
+// edits mid-round). Everything is deterministic: one ManualClock, seeded randomness,
+// the emulator's seeded faults, and a single thread.
+//
+// The "ledger" records every write somebody was told succeeded (a local write the
+// engine acknowledged, or an edit another API user made directly on the server):
+// the acknowledged-writes property is checked against it at the end.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/fourhse/emulator/emulator.hpp"
+#include "adapters/fourhse/emulator/in_process_transport.hpp"
+#include "adapters/fourhse/fourhse_remote.hpp"
+#include "adapters/http/client.hpp"
+#include "engine/engine.hpp"
+#include "schema/catalog.hpp"
+#include "tests/support/process.hpp"
+
+namespace hse::prop {
+
+using json = nlohmann::json;
+namespace emu = hse::adapters::fourhse::emulator;
+namespace http = hse::adapters::http;
+
+// Thrown by the transport at the drawn request of a crash: it is no hse::Error, so
+// nothing in the engine handles it and the round unwinds as a killed process would
+// stop (uncommitted transactions roll back; what was committed stays).
+struct Crash {};
+
+// The transport a client's remote sends through: counts requests, and at a chosen
+// one runs a hook (another API user's edit landing mid-round) or crashes the client
+// before the server handled the request or after it did (its answer never read).
+class SimTransport final : public http::Transport {
+ public:
+  explicit SimTransport(std::shared_ptr<http::Transport> inner) : inner_(std::move(inner)) {}
+  http::Response send(const http::Request& r) override {
+    const int n = count_++;
+    // The engine's read-check-write (GET view, then PUT/DELETE) leaves a one-round-trip
+    // window the API cannot close (it has no ETag; DESIGN.md): an edit of the same row
+    // landing inside it is a documented limit, not a bug, so it lands one request later.
+    if (n == hook_at && hook && !hook_id.empty() && (r.method == "PUT" || r.method == "DELETE") &&
+        r.target.find(hook_id) != std::string::npos)
+      ++hook_at;
+    if (hook && !hook_before.empty() && r.target.find(hook_before) != std::string::npos) hook_at = n;
+    if (n == hook_at && hook) {
+      auto h = std::move(hook);
+      hook = nullptr;
+      h();
+    }
+    if (n == crash_at && !crash_after_answer) throw Crash{};
+    http::Response resp = inner_->send(r);
+    if (n == crash_at && crash_after_answer) throw Crash{};
+    return resp;
+  }
+  void arm(int crash, bool after) {
+    count_ = 0;
+    crash_at = crash;
+    crash_after_answer = after;
+  }
+  void disarm() {
+    crash_at = -1;
+    hook_at = -1;
+    hook_id.clear();
+    hook_before.clear();
+    hook = nullptr;
+  }
+  int count() const { return count_; }
+
+  int crash_at = -1;
+  bool crash_after_answer = false;
+  int hook_at = -1;
+  std::string hook_id;      // the row the hook writes
+  std::string hook_before;  // else: run the hook before the first request whose target has this
+  std::function<void()> hook;
+
+ private:
+  std::shared_ptr<http::Transport> inner_;
+  int count_ = 0;
+};
+
+// Unfaulted access to the emulator in process (admin endpoints, other API users).
+class DirectTransport final : public http::Transport {
+ public:
+  explicit DirectTransport(emu::Emulator& e) : e_(e) {}
+  http::Response send(const http::Request& r) override { return e_.handle(r); }
+
+ private:
+  emu::Emulator& e_;
+};
+
+enum class Mode { in_process, http };
+
+// Who wrote what, as far as they were told.
+struct Ack {
+  int64_t seq = 0;
+  int writer = -1;  // client index; -1: another API user on the server
+  std::string op;   // create | update | delete
+  std::string entity;
+  std::string id;
+  json fields;  // create body / update patch
+};
+
+struct Client {
+  std::string path;
+  json policies;
+  std::shared_ptr<SimTransport> transport;
+  std::unique_ptr<engine::Engine> engine;
+  int opens = 0;
+};
+
+// The system under test.
+class Sut {
+ public:
+  Sut(Mode mode, int clients, uint64_t seed);
+  ~Sut();
+  Sut(const Sut&) = delete;
+  Sut& operator=(const Sut&) = delete;
+
+  // A request to the server that no fault touches (faults are only ever set for the
+  // duration of one client's round).
+  http::Response server(const std::string& method, const std::string& target, const json& body = nullptr);
+  void set_faults(const json& faults) {
+    server("POST", "/_admin/faults", faults);
+    faults_ = faults;
+  }
+  // Runs another API user's write while a client's round is faulted. Over HTTP the
+  // emulator faults every /v2 request, that user's too, so the faults are lifted for
+  // it and then set again (same schedule, restarted: still a function of the seed).
+  template <class Fn>
+  void unfaulted(Fn&& fn) {
+    if (mode != Mode::http || faults_.empty()) return fn();
+    json saved = faults_;
+    set_faults(json::object());
+    fn();
+    set_faults(saved);
+  }
+  // Every row of an entity on the server, history included.
+  std::vector<json> server_rows(const std::string& entity);
+  std::vector<json> local_rows(engine::Engine& e, const std::string& entity);
+
+  void reopen(int i);
+  void crash(int i) {
+    clients[i].engine.reset();
+    reopen(i);
+  }
+  void ack(int writer, std::string op, std::string entity, std::string id, json fields) {
+    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(id), std::move(fields)});
+  }
+
+  Mode mode;
+  uint64_t seed;
+  std::shared_ptr<ManualClock> clock;
+  std::vector<Client> clients;
+  std::vector<Ack> acks;
+  int64_t ack_seq = 0;
+  int per_page = 2;  // small pages: scans span pages, so concurrent writes can move rows between them
+  // Conflicts and rejections the app was shown (listed) during the settle phase.
+  std::vector<std::pair<std::string, std::string>> listed;  // entity, id
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<emu::Emulator> emulator_;
+  json faults_ = json::object();
+  std::shared_ptr<http::Transport> admin_;
+};
+
+// The process-wide hse-emulator of the HTTP variant (reset for each history).
+uint16_t shared_emulator_port();
+
+// Two clean rounds per client, the app's resolution of the conflicts it was shown,
+// then every property of the issue; failures are reported with RC_ASSERT/RC_FAIL.
+void settle_and_check(Sut& sut);
+
+}  // namespace hse::prop
