@@ -4,5 +4,13 @@ hse_test(sync_integration_test
   SOURCES integration/sync/sync_test.cpp integration/sync/auth_test.cpp integration/sync/faults_test.cpp
   LIBS hse_test_support nlohmann_json::nlohmann_json
   LABELS integration
-  TIMEOUT 180)
+  TIMEOUT 300)
 add_dependencies(sync_integration_test hse-sync hse-emulator)
+
+# The daemon (issue 5): SIGTERM in the middle of a bootstrap, then a restart.
+hse_test(daemon_integration_test
+  SOURCES integration/sync/daemon_test.cpp
+  LIBS hse_test_support nlohmann_json::nlohmann_json
+  LABELS integration
+  TIMEOUT 300)
+add_dependencies(daemon_integration_test hse-sync hse-emulator)
