@@ -1,4 +1,4 @@
-// The remote a replica's configuration names: {"kind": "fourhse", "url": ...}.
+// The remote a replica's configuration names: {"kind": "fourhse" | "statuspage", "url": ...}.
 // The engine takes this as its RemoteFactory, so it never depends on an adapter.
 #pragma once
 
@@ -9,10 +9,12 @@
 
 namespace hse::adapters {
 
-// `config`: kind ("fourhse", the default), url, and either access_token or
-// oauth {token_url, client_id, username, password}; optional ca_file,
-// verify_tls (default true), connect_timeout_ms, read_timeout_ms, pool_size.
-// Throws hse::Error(Code::invalid) naming the field at fault.
+// `config`: kind ("fourhse", the default, or "statuspage") and url, plus
+//   fourhse:    either access_token or oauth {token_url, client_id, username, password};
+//   statuspage: an optional access_token (sent as a Bearer token; none reads public data);
+// and for both the optional HTTP settings ca_file, verify_tls (default true),
+// connect_timeout_ms, read_timeout_ms, pool_size.
+// Throws hse::Error(Code::invalid) naming the field at fault ("remote.kind", "remote.url", ...).
 std::shared_ptr<engine::Remote> make_remote(const nlohmann::json& config);
 
 }  // namespace hse::adapters

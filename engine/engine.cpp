@@ -99,17 +99,18 @@ std::vector<json> Engine::create_many(const std::string& entity, const std::vect
 
 json Engine::update(const std::string& entity, const std::string& id, const json& patch) {
   const auto& e = schema::entity(entity);
-  return write([&] { return local_update(*state_, e, id, patch); });
+  return write([&] { return local_update(*state_, e, state_->ids.resolve(e, id), patch); });
 }
 
 void Engine::remove(const std::string& entity, const std::string& id, bool cascade) {
   const auto& e = schema::entity(entity);
-  write([&] { local_delete(*state_, e, id, cascade); });
+  write([&] { local_delete(*state_, e, state_->ids.resolve(e, id), cascade); });
 }
 
-std::optional<json> Engine::get(const std::string& entity, const std::string& id) {
+std::optional<json> Engine::get(const std::string& entity, const std::string& id_in) {
   const auto& e = schema::entity(entity);
   std::lock_guard lock(state_->mu);
+  const std::string id = state_->ids.resolve(e, id_in);
   auto row = state_->replica.get(e, id);
   if (!row || !e.has_validity()) return row;
   // parent_active as the parent row says now, as a query answers it.
@@ -133,13 +134,13 @@ json Engine::query(const std::string& entity, const json& body) {
 std::optional<json> Engine::get_as_of(const std::string& entity, const std::string& id, int64_t at_ms) {
   const auto& e = schema::entity(entity);
   std::lock_guard lock(state_->mu);
-  return state_->replica.as_of(e, id, at_ms);
+  return state_->replica.as_of(e, state_->ids.resolve(e, id), at_ms);
 }
 
 std::vector<store::Version> Engine::history(const std::string& entity, const std::string& id) {
   const auto& e = schema::entity(entity);
   std::lock_guard lock(state_->mu);
-  return state_->replica.history(e, id);
+  return state_->replica.history(e, state_->ids.resolve(e, id));
 }
 
 std::vector<journal::Entry> Engine::journal() {

@@ -61,6 +61,9 @@ class Engine {
   json update(const std::string& entity, const std::string& id, const json& patch);
   void remove(const std::string& entity, const std::string& id, bool cascade = false);
 
+  // Rows of entities whose ids the server assigns (status-page) are named by their
+  // server id once their create is pushed; the local id they had keeps naming them
+  // in get/update/remove/get_as_of/history (the "mapped" event tells the app).
   // The row, whatever its validity; nullopt when absent.
   std::optional<json> get(const std::string& entity, const std::string& id);
   // The remote index body answered locally: {"items": [...], "_meta": {...}}.

@@ -11,6 +11,7 @@
 #include "engine/journal/journal.hpp"
 #include "engine/store/conflicts.hpp"
 #include "engine/store/database.hpp"
+#include "engine/store/id_map.hpp"
 #include "engine/store/replica.hpp"
 
 namespace hse::engine {
@@ -19,7 +20,7 @@ using json = nlohmann::json;
 
 struct EngineState {
   EngineState(const std::string& path, std::shared_ptr<Clock> c, std::shared_ptr<Random> r)
-      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db), conflicts(db) {}
+      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db), conflicts(db), ids(db) {}
 
   std::shared_ptr<Clock> clock;
   std::shared_ptr<Random> random;
@@ -28,6 +29,7 @@ struct EngineState {
   store::Replica replica;
   journal::Journal journal;
   store::ConflictStore conflicts;
+  store::IdMap ids;
 };
 
 }  // namespace hse::engine

@@ -95,6 +95,8 @@ void delete_row(EngineState& s, const schema::Entity& e, const json& row, bool c
 
 }  // namespace
 
+std::string recovery_value(const std::string& local_id) { return "hsesync:" + local_id; }
+
 std::vector<ChildLink> child_links(const schema::Entity& e) {
   std::vector<ChildLink> out;
   for (const auto& other : schema::entities())
@@ -113,6 +115,13 @@ json local_create(EngineState& s, const schema::Entity& e, const json& body) {
   json row = schema::with_defaults(e, body);
   if (!row.contains(e.key) || row[e.key].is_null()) row[e.key] = s.random->uuid4();
   const std::string id = row[e.key].is_string() ? row[e.key].get<std::string>() : "";
+  // The key that finds this create again on the server if its answer is lost
+  // (sync/push.cpp, find_orphan): the app's own value, or one made from the local id.
+  if (!e.recovery_field.empty()) {
+    auto v = row.find(e.recovery_field);
+    if (v == row.end() || v->is_null() || (v->is_string() && v->get_ref<const std::string&>().empty()))
+      row[e.recovery_field] = recovery_value(id);
+  }
 
   if (!id.empty() && (s.replica.exists(e, id) || s.journal.delete_entry(e.name, id)))
     throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
@@ -135,6 +144,9 @@ json local_update(EngineState& s, const schema::Entity& e, const std::string& id
   if (!patch_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
+  if (e.append_only)
+    throw Error(Code::invalid, "a " + e.name + " cannot be changed: the remote API has no update for it",
+                {{"body", e.name + " rows are append-only"}});
   std::vector<FieldError> errors = schema::check_update(e, patch_in, *existing);
   // Only fields that change are journaled and pushed.
   json patch = json::object();
@@ -162,6 +174,15 @@ json local_update(EngineState& s, const schema::Entity& e, const std::string& id
 void local_delete(EngineState& s, const schema::Entity& e, const std::string& id, bool cascade) {
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
+  if (e.append_only) {
+    // Only a create the server has not seen can be taken back.
+    RowMeta m = *s.replica.meta(e, id);
+    auto entry = m.journal_seq ? s.journal.get(*m.journal_seq) : std::nullopt;
+    bool unsent = !m.base_hash && entry && entry->op == Op::create && entry->state != journal::State::in_flight;
+    if (!unsent)
+      throw Error(Code::invalid, "a " + e.name + " the server has cannot be deleted: the remote API has no delete for it",
+                  {{"id", e.name + " rows are append-only once pushed"}});
+  }
   if (!cascade) {
     std::string found;
     for (const auto& link : child_links(e)) {

@@ -15,7 +15,8 @@ namespace hse::engine {
 // Throws hse::ValidationError naming every field at fault (nothing written),
 // Code::conflict when the id exists (or its deletion is not pushed yet).
 json local_create(EngineState& s, const schema::Entity& e, const json& body);
-// Throws Code::not_found, hse::ValidationError.
+// Throws Code::not_found, hse::ValidationError; Code::invalid for an append-only
+// entity (status-page comments), whose rows cannot change, nor be deleted once pushed.
 json local_update(EngineState& s, const schema::Entity& e, const std::string& id, const json& patch);
 // Deleting a row that has children is refused (Code::conflict naming them) unless
 // `cascade`: then the children go locally and one forced delete of the row is journaled.
@@ -27,5 +28,9 @@ struct ChildLink {
   std::string field;
 };
 std::vector<ChildLink> child_links(const schema::Entity& e);
+
+// What a create leaves in the entity's recovery field when the app left it blank
+// ("hsesync:<local id>"): unique, so a create whose answer was lost is found again.
+std::string recovery_value(const std::string& local_id);
 
 }  // namespace hse::engine

@@ -37,6 +37,8 @@ Field&& read_only(Field&& f) { f.read_only = true; return std::move(f); }
 Field&& immutable(Field&& f) { f.immutable = true; return std::move(f); }
 Field&& sortable(Field&& f) { f.sort = true; return std::move(f); }
 Field&& no_filter(Field&& f) { f.filter = false; return std::move(f); }
+Field&& exact(Field&& f) { f.exact = true; return std::move(f); }
+Field&& update_only(Field&& f) { f.in_create = false; return std::move(f); }
 Field&& defaults_to(Field&& f, std::string json) { f.default_value = std::move(json); return std::move(f); }
 
 const std::vector<std::string> kProjectStatus = {"active", "suspended", "pending_delete", "deleted"};
@@ -180,6 +182,57 @@ Entity incident() {
   return e;
 }
 
+// An id the server assigns: text in the replica (a local UUID until the create is
+// pushed, then the server's integer as decimal text), never written by the app.
+Field server_id(std::string name) { return no_filter(read_only(str(std::move(name)))); }
+
+// The status-page Incident API (shared/api/004): integer ids chosen by the server,
+// dates as YYYY-MM-DDTHH:MM. Lengths the document does not give are chosen here.
+Entity statuspage_incident() {
+  Entity e;
+  e.name = "statuspage_incident";
+  e.key = "id";
+  e.remote = "statuspage";
+  e.server_assigned_ids = true;
+  e.recovery_field = "external_reference";
+  e.fields = {
+      server_id("id"),
+      required(typed("scope", Type::integer)),
+      required(typed("service", Type::integer)),
+      sortable(required(str("name", 255))),
+      no_filter(str("description")),
+      exact(str("external_reference", 255)),
+      [] { Field f = no_filter(typed("external_link", Type::url)); f.max_length = 2048; return f; }(),
+      sortable(required(enumeration("severity", {"critical", "high", "moderate", "low", "minor"}))),
+      // The create takes no status: a new incident is active, and an update moves it on.
+      update_only(sortable(defaults_to(enumeration("status", {"active", "investigating", "stable", "resolved"}), "\"active\""))),
+      sortable(required(typed("start_impact_date", Type::datetime))),
+      update_only(no_filter(typed("investigation_date", Type::datetime))),
+      update_only(no_filter(typed("stable_date", Type::datetime))),
+      update_only(no_filter(typed("resolve_date", Type::datetime))),
+  };
+  return e;
+}
+
+Entity statuspage_comment() {
+  Entity e;
+  e.name = "statuspage_comment";
+  e.key = "id";
+  e.parent = "statuspage_incident";
+  e.parent_field = "incident";
+  e.remote = "statuspage";
+  e.server_assigned_ids = true;
+  e.append_only = true;
+  e.fields = {
+      server_id("id"),
+      exact(immutable(required([] { Field f = str("incident"); f.references = "statuspage_incident"; return f; }()))),
+      no_filter(required(str("comment", 65535))),
+      defaults_to(typed("internal", Type::boolean), "false"),
+      sortable(read_only(typed("created_at", Type::datetime))),
+  };
+  return e;
+}
+
 }  // namespace
 
 const char* Field::sql_type() const {
@@ -202,7 +255,8 @@ const Field* Entity::field(std::string_view n) const {
 bool Entity::has_validity() const { return field("owned_active") != nullptr; }
 
 const std::vector<Entity>& entities() {
-  static const std::vector<Entity> all = {project(), office(), action(), incident()};
+  static const std::vector<Entity> all = {project(), office(), action(), incident(), statuspage_incident(),
+                                          statuspage_comment()};
   return all;
 }
 

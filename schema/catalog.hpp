@@ -38,10 +38,12 @@ struct Field {
   bool immutable = false;           // cannot change after create
   bool filter = true;               // accepted in an index filter
   bool sort = false;                // accepted as a sort field
+  bool exact = false;               // a text filter matches the whole value, not a substring
+  bool in_create = true;            // false: the remote's create does not take it, an update sets it
   std::string references;           // the entity this field's id points at, if any
   std::optional<std::string> default_value;  // applied on create when absent (JSON text)
 
-  Match match() const { return type == Type::string ? Match::substring : Match::exact; }
+  Match match() const { return type == Type::string && !exact ? Match::substring : Match::exact; }
   // The SQLite column type the replica and the emulator store it in.
   const char* sql_type() const;
 };
@@ -55,8 +57,16 @@ struct Entity {
   std::string parent_field;
   // The remote kind this entity belongs to: "fourhse" or "statuspage".
   std::string remote = "fourhse";
-  // Status-page entities get integer ids from the server.
+  // The server picks the ids (status-page integers): a row created here has a local
+  // id until its create is pushed, then the engine maps it to the server's id.
   bool server_assigned_ids = false;
+  // A field the engine fills with the row's local id when a create leaves it blank,
+  // so that a create whose answer was lost can be found again ("" when none: the
+  // orphan is then looked for among its parent's rows).
+  std::string recovery_field;
+  // The remote has no update and no delete for this entity (status-page comments):
+  // once the server has a row it cannot change here.
+  bool append_only = false;
   // The field that holds the row's unique name within its parent, if the server enforces one.
   std::string unique_name_field;
 

@@ -72,10 +72,32 @@ void check_body_fields(const Entity& e, const json& body, ReadOnlyFields ro, std
       continue;
     }
     if (f->read_only) {
-      if (ro == ReadOnlyFields::refuse) out.push_back({f->name, "is read-only"});
+      if (ro == ReadOnlyFields::refuse)
+        out.push_back({f->name, f->name == e.key && e.server_assigned_ids ? "is assigned by the server" : "is read-only"});
       continue;
     }
     if (auto msg = check_value(*f, it.value())) out.push_back({f->name, *msg});
+  }
+}
+
+// The status-page states that carry a date of their own: each date is required in
+// its state and refused in any other (shared/api/004, update).
+struct StateDate {
+  const char* status;
+  const char* field;
+};
+constexpr StateDate kStateDates[] = {
+    {"investigating", "investigation_date"}, {"stable", "stable_date"}, {"resolved", "resolve_date"}};
+
+void check_state_dates(const json& row, std::vector<FieldError>& out) {
+  auto status = row.find("status");
+  std::string s = status != row.end() && status->is_string() ? status->get<std::string>() : "active";
+  for (const auto& sd : kStateDates) {
+    auto date = row.find(sd.field);
+    bool set = date != row.end() && !blank(*date);
+    if (s == sd.status && !set) out.push_back({sd.field, std::string("is required when status is ") + sd.status});
+    if (s != sd.status && set)
+      out.push_back({sd.field, std::string("is only allowed when status is ") + sd.status + " (it is " + s + ")"});
   }
 }
 
@@ -99,6 +121,7 @@ void check_row_rules(const Entity& e, const json& row, std::vector<FieldError>& 
       if (closed == row.end() || blank(*closed)) out.push_back({"date_closed", "is required when status is closed"});
     }
   }
+  if (e.name == "statuspage_incident" && !has_error("status")) check_state_dates(row, out);
 }
 
 void sort_by_catalog(const Entity& e, std::vector<FieldError>& errors) {
@@ -123,6 +146,12 @@ std::vector<FieldError> check_create(const Entity& e, const json& body, ReadOnly
     if (!f.required || f.read_only) continue;
     auto it = body.find(f.name);
     if (it == body.end() || blank(*it)) errors.push_back({f.name, "is required"});
+  }
+  // The status-page create takes no status: an incident starts active.
+  if (e.name == "statuspage_incident") {
+    auto status = body.find("status");
+    if (status != body.end() && !blank(*status) && *status != "active")
+      errors.push_back({"status", "must be active on create (the API creates active incidents; change it with an update)"});
   }
   check_row_rules(e, with_defaults(e, body), errors);
   sort_by_catalog(e, errors);

@@ -53,7 +53,14 @@ std::string read_secret_file(const std::string& path, const std::string& what) {
 
 json cmd_init(const std::string& db, const Args& args) {
   json remote = json::object();
-  remote["kind"] = flag_value(args, "--kind").empty() ? "fourhse" : flag_value(args, "--kind");
+  const std::string kind = flag_value(args, "--kind").empty() ? "fourhse" : flag_value(args, "--kind");
+  if (kind != "fourhse" && kind != "statuspage")
+    throw Error(Code::invalid, "unknown remote kind '" + kind + "'", {{"--kind", "must be fourhse or statuspage"}});
+  if (kind == "statuspage" && !flag_value(args, "--oauth-token-url").empty())
+    throw Error(Code::invalid, "the status-page API takes a bearer token, not OAuth", {{"--oauth-token-url", "is for --kind fourhse"}});
+  if (kind == "statuspage" && !flag_values(args, "--project").empty())
+    throw Error(Code::invalid, "the status-page API has no projects", {{"--project", "is for --kind fourhse"}});
+  remote["kind"] = kind;
   std::string url = flag_value(args, "--remote");
   if (url.empty()) throw Error(Code::invalid, "init needs --remote URL", {{"--remote", "is required"}});
   remote["url"] = url;
@@ -85,7 +92,7 @@ json cmd_init(const std::string& db, const Args& args) {
   }
   auto engine = engine::Engine::open(db, config);
   // Never echo the secrets back.
-  return {{"initialized", db}, {"remote", url}, {"projects", projects}};
+  return {{"initialized", db}, {"kind", kind}, {"remote", url}, {"projects", projects}};
 }
 
 json cmd_create(const std::string& db, const Args& a) { return open(db)->create(a[0], parse_json_arg(a[1], "JSON")); }
@@ -156,7 +163,7 @@ int exit_code(Code c) { return c == Code::ok ? 0 : 10 + int(c); }
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"init", "--remote URL (--token T | --token-file F | --oauth-token-url U --client-id C --username N --password-file F) [--project ID]... [--ca-file F] [--config JSON] (policies, sync settings; HSE_TOKEN / HSE_PASSWORD from the environment)", 0, cmd_init},
+      {"init", "[--kind fourhse|statuspage] --remote URL (--token T | --token-file F | --oauth-token-url U --client-id C --username N --password-file F) [--project ID]... [--ca-file F] [--config JSON] (policies, sync settings; HSE_TOKEN / HSE_PASSWORD from the environment)", 0, cmd_init},
       {"create", "ENTITY JSON", 2, cmd_create},
       {"update", "ENTITY ID JSON", 3, cmd_update},
       {"delete", "ENTITY ID [--cascade]", 2, cmd_delete},

@@ -59,6 +59,11 @@ void bind_filter(SQLite::Statement& st, int index, const schema::Field& f, const
 
 ValiditySql validity_sql(const schema::Entity& e) {
   ValiditySql v;
+  if (!e.has_validity()) {  // the status-page entities: every row is visible
+    v.parent_active = "1";
+    v.visible = "1";
+    return v;
+  }
   v.parent_active = parent_active_expr(e, "t", v.joins, 1);
   v.visible = "(COALESCE(" + col("t", "owned_active") + ", 1) AND " + v.parent_active + ")";
   return v;

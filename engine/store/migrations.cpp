@@ -95,8 +95,21 @@ void v2(Database& db) {
   )");
 }
 
+// Version 3: the server ids given to rows created here (status-page ids are the
+// server's); a local id stays a valid name for its row after the mapping.
+void v3(Database& db) {
+  db.exec(R"(
+    CREATE TABLE id_map (
+      entity TEXT NOT NULL, local_id TEXT NOT NULL, server_id TEXT NOT NULL,
+      mapped_at INTEGER NOT NULL,
+      PRIMARY KEY (entity, local_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX id_map_server ON id_map(entity, server_id);
+  )");
+}
+
 using Step = void (*)(Database&);
-const Step kSteps[] = {v1, v2};
+const Step kSteps[] = {v1, v2, v3};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 void add_missing_columns(Database& db) {

@@ -1,5 +1,6 @@
 #include "engine/sync/push.hpp"
 
+#include "engine/local_writes.hpp"
 #include "engine/store/row_codec.hpp"
 #include "engine/sync/apply.hpp"
 #ifdef HSE_PLANTED_BUGS
@@ -25,6 +26,7 @@ struct Outcome {
   json local, base;                  // conflict
   std::optional<Op> new_op;          // retry as another op (client_wins: re-create)
   json decided;                      // accepted after the policy settled overlapping fields: both sides
+  bool adopted = false;              // a create found on the server after its answer was lost
 };
 
 std::vector<FieldError> to_fields(const Error& e) { return e.fields(); }
@@ -44,30 +46,97 @@ bool is_ours(const json& sent, const json& server) {
   return true;
 }
 
-// A create's body: the row's writable fields that have a value.
+// A create's body: the row's writable fields that have a value and that the
+// remote's create takes (the rest follow as an update: keep_local_edits).
 json create_body(const schema::Entity& e, const json& row) {
   json body = json::object();
   for (const auto& f : e.fields)
-    if (!f.read_only && !row.value(f.name, json()).is_null()) body[f.name] = row[f.name];
+    if (!f.read_only && f.in_create && !row.value(f.name, json()).is_null()) body[f.name] = row[f.name];
   return body;
 }
 
-// The entry depends on a row the server has never accepted (its create rejected or blocked).
-bool depends_on_refused(SyncContext& ctx, const schema::Entity& e, const json& row) {
+bool has_update_only_fields(const schema::Entity& e) {
+  for (const auto& f : e.fields)
+    if (!f.in_create) return true;
+  return false;
+}
+
+// Why the entry cannot be sent yet, or nullopt: it references a row the server
+// refused (its create rejected or blocked), or a row whose id the server has not
+// assigned yet (a comment whose incident is not created there: it would be sent to
+// an id that does not exist).
+std::optional<std::string> waits_for(SyncContext& ctx, const schema::Entity& e, const json& row) {
   for (const auto& f : e.fields) {
     if (f.references.empty() || f.read_only) continue;
     auto v = row.find(f.name);
     if (v == row.end() || !v->is_string()) continue;
-    auto meta = ctx.s.replica.meta(schema::entity(f.references), v->get<std::string>());
-    if (meta && !meta->base_hash && (meta->state == SyncState::rejected || meta->state == SyncState::blocked))
-      return true;
+    const schema::Entity& target = schema::entity(f.references);
+    auto meta = ctx.s.replica.meta(target, v->get<std::string>());
+    if (!meta || meta->base_hash) continue;
+    if (meta->state == SyncState::rejected || meta->state == SyncState::blocked)
+      return std::string("depends on a row the server refused");
+    if (target.server_assigned_ids) return "waits for its " + target.name + " to be created on the server";
   }
-  return false;
+  return std::nullopt;
 }
 
-Outcome send_create(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& body,
+// A create of a server-assigned row that may have applied (an earlier attempt's
+// answer was lost, or the process died waiting for it), found on the server: the
+// row whose recovery field holds this create's value (the engine's
+// "hsesync:<local id>", or the app's own value, which must then also match every
+// field sent), else a row under the same parent matching every field sent. Rows the
+// replica already knows are never taken: they are someone's, or another create's.
+std::optional<json> find_orphan(SyncContext& ctx, const schema::Entity& e, const std::string& local_id,
+                                const json& body) {
+  json filter = json::object();
+  bool unique_key = false;
+  if (!e.recovery_field.empty() && body.value(e.recovery_field, json()).is_string()) {
+    filter[e.recovery_field] = body[e.recovery_field];
+    unique_key = body[e.recovery_field] == recovery_value(local_id);
+  } else if (!e.parent_field.empty() && body.contains(e.parent_field)) {
+    filter[e.parent_field] = body[e.parent_field];
+  } else {
+    return std::nullopt;
+  }
+  constexpr int kMaxPages = 20;  // a bound on what one lookup reads
+  for (int page = 1, pages = 1; page <= pages && page <= kMaxPages; ++page) {
+    ctx.check_cancel();
+    RemotePage got = ctx.remote.list(e.name, {{"filter", filter}, {"page", page}, {"per-page", 100}});
+    pages = got.page_count;
+    for (const auto& candidate : got.rows) {
+      json row = store::normalize(e, candidate);
+      if (!row[e.key].is_string()) continue;
+      const std::string id = row[e.key].get<std::string>();
+      {
+        std::lock_guard lock(ctx.s.mu);
+        if (ctx.s.replica.exists(e, id) || ctx.s.ids.is_mapped_server_id(e, id)) continue;
+      }
+      if (unique_key || is_ours(body, row)) return row;
+    }
+  }
+  return std::nullopt;
+}
+
+Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& body,
                     const json& local) {
+  const std::string& id = entry.id;
   Outcome out;
+  if (e.server_assigned_ids) {
+    if (entry.attempts > 0) {
+      if (auto found = find_orphan(ctx, e, id, body)) {
+        out.server = *found;
+        out.kind = Outcome::accepted;
+        out.adopted = true;
+        return out;
+      }
+    }
+    out.server = ctx.remote.create(e.name, body);
+    auto key = out.server.find(e.key);
+    if (key == out.server.end() || !key->is_string() || key->get_ref<const std::string&>().empty())
+      throw Error(Code::server, "the server's answer to a " + e.name + " create has no id");
+    out.kind = Outcome::accepted;
+    return out;
+  }
   try {
     out.server = ctx.remote.create(e.name, body);
     out.kind = Outcome::accepted;
@@ -252,6 +321,41 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
   ctx.stats.conflicts++;
 }
 
+// The create is on the server: the row takes the server's id everywhere, in the
+// transaction that records the push, and the app hears of it.
+void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entry, const json& server) {
+  const std::string server_id = server.at(e.key).get<std::string>();
+  ctx.s.ids.remap(e, entry.id, server_id, ctx.s.replica.now());
+  ctx.emit({{"type", "mapped"}, {"entity", e.name}, {"local_id", entry.id}, {"id", server_id}});
+  entry.id = server_id;
+}
+
+// What the create could not carry is pushed as an update, not dropped: fields the
+// remote's create does not take (an incident created offline and then moved to
+// investigating), and, for an adopted create (the version first sent), edits made
+// here since (they collapsed into the create).
+void keep_local_edits(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& local,
+                      const json& server_in) {
+  auto& s = ctx.s;
+  auto meta = s.replica.meta(e, id);
+  auto row = s.replica.get(e, id);
+  if (!meta || !row || !local.is_object()) return;
+  const json server = store::normalize(e, server_in);
+  // Fields where the row as sent differs from what the server holds; a field edited
+  // again since (a later entry, already in the row) is left to that entry.
+  const json differs = merge::diff_writable(e, local, server);
+  json patch = json::object();
+  for (auto it = differs.begin(); it != differs.end(); ++it)
+    if (row->value(it.key(), json()) == server.value(it.key(), json())) patch[it.key()] = it.value();
+  if (patch.empty()) return;
+  json edited = *row;
+  for (auto it = patch.begin(); it != patch.end(); ++it) edited[it.key()] = it.value();
+  s.replica.save_base(e, id, server);
+  meta->journal_seq = s.journal.record(e.name, id, Op::update, patch, false, meta->journal_seq, s.replica.now());
+  meta->state = SyncState::pending;
+  s.replica.replace(e, *row, edited, *meta, {store::Origin::merge, meta->journal_seq, {{"kept_local", patch}}});
+}
+
 }  // namespace
 
 void push(SyncContext& ctx) {
@@ -280,8 +384,8 @@ void push(SyncContext& ctx) {
       auto row = s.replica.get(*e, entry.id);
       if (entry.op != Op::remove && !row) continue;  // cannot happen: collapsing removes such entries
       store::WriteTransaction tx(s.db);
-      if (row && depends_on_refused(ctx, *e, *row)) {
-        s.journal.set_state(entry.seq, State::blocked, "depends on a row the server refused");
+      if (auto reason = row ? waits_for(ctx, *e, *row) : std::nullopt) {
+        s.journal.set_state(entry.seq, State::blocked, *reason);
         auto meta = *s.replica.meta(*e, entry.id);
         meta.state = SyncState::blocked;
         s.replica.set_meta(*e, entry.id, meta);
@@ -299,7 +403,7 @@ void push(SyncContext& ctx) {
     Outcome out;
     json decided;
     try {
-      if (entry.op == Op::create) out = send_create(ctx, *e, entry.id, body, local);
+      if (entry.op == Op::create) out = send_create(ctx, *e, entry, body, local);
       else if (entry.op == Op::update) out = send_update(ctx, *e, entry, base, local, decided);
       else out = send_delete(ctx, *e, entry, base);
     } catch (const Error& err) {
@@ -338,7 +442,10 @@ void push(SyncContext& ctx) {
     switch (out.kind) {
       case Outcome::accepted:
         if (!out.decided.is_null()) record_decision(ctx, *e, entry, out.decided);
+        if (e->server_assigned_ids && entry.op == Op::create) map_created(ctx, *e, entry, out.server);
         accept_pushed(ctx, *e, entry, out.server);
+        if (out.adopted || (entry.op == Op::create && has_update_only_fields(*e)))
+          keep_local_edits(ctx, *e, entry.id, local, out.server);
         break;
       case Outcome::deleted:
         accept_deleted(ctx, *e, entry);

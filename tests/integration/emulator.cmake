@@ -4,6 +4,7 @@ hse_test(emulator_test
   SOURCES integration/emulator/api_test.cpp integration/emulator/index_test.cpp
           integration/emulator/validation_test.cpp integration/emulator/auth_test.cpp
           integration/emulator/faults_test.cpp integration/emulator/protocol_test.cpp
+          integration/emulator/statuspage_test.cpp
   LIBS hse_emulator hse_test_support hse_schema
   LABELS integration
   TIMEOUT 120)

@@ -114,6 +114,10 @@ std::optional<std::string> Auth::caller(const http::Request& r) {
   return it->second.user;
 }
 
+bool Auth::presents_credentials(const http::Request& r) const {
+  return query_param(r.target, "access-token").has_value() || !request_header(r, "authorization").empty();
+}
+
 http::Response Auth::issue(const std::string& user) {
   int64_t now = clock_->now_ms();
   std::string access = random_->uuid4() + random_->uuid4();

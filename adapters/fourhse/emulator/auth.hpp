@@ -26,6 +26,10 @@ class Auth {
   // (`access-token` query parameter or `Authorization: Bearer`); nullopt otherwise.
   // The fixed token's caller is "api"; without required(), every caller is "anonymous".
   std::optional<std::string> caller(const http::Request&);
+  // True when the request carries credentials of any kind (an `access-token` query
+  // parameter or an Authorization header), valid or not: with caller() it tells an
+  // anonymous request from one with a wrong token.
+  bool presents_credentials(const http::Request&) const;
 
   // POST /realms/4hse/protocol/openid-connect/token: the password and refresh-token grants.
   http::Response token_endpoint(const http::Request&);

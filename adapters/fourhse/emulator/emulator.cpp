@@ -7,6 +7,8 @@
 #include "adapters/fourhse/emulator/demo.hpp"
 #include "adapters/fourhse/emulator/responses.hpp"
 #include "adapters/fourhse/emulator/store.hpp"
+#include "adapters/statuspage/emulator/statuspage_api.hpp"
+#include "adapters/statuspage/emulator/statuspage_store.hpp"
 
 namespace hse::adapters::fourhse::emulator {
 
@@ -47,6 +49,8 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
   if (options_.demo_size > 0) options_.demo = true;
   store_ = std::make_unique<Store>(options_.db_path);
   auth_ = std::make_unique<Auth>(options_.token, options_.users, options_.token_ttl_s, options_.clock, options_.random);
+  statuspage_store_ = std::make_unique<statuspage::emulator::StatuspageStore>(store_->db());
+  statuspage_api_ = std::make_unique<statuspage::emulator::StatuspageApi>(*statuspage_store_, *options_.clock);
   faults_.configure(options_.faults);
   stats_ = {{"total", 0}, {"by_method", json::object()}, {"faults", {{"dropped", 0}, {"errors", 0}, {"lost", 0}}}};
   reseed();
@@ -114,7 +118,20 @@ http::Response Emulator::route(const http::Request& r) {
     return admin(r, path);
   }
   if (path.rfind("/v2/", 0) == 0) return api(r, path);
+  if (path == "/incident" || path.rfind("/incident/", 0) == 0) return statuspage(r);
   return error_response(404, "Not Found", "Page not found.");
+}
+
+http::Response Emulator::statuspage(const http::Request& r) {
+  namespace sp = statuspage::emulator;
+  auto caller = auth_->caller(r);
+  // No credentials reads the public resources; wrong ones are refused on every path.
+  if (!caller && auth_->presents_credentials(r)) {
+    http::Response res = json_response(401, {{"message", "Your request was made with invalid credentials."}});
+    res.headers["www-authenticate"] = "Bearer realm=\"4hse\"";
+    return res;
+  }
+  return statuspage_api_->handle(r, caller ? sp::Access::authorized : sp::Access::anonymous);
 }
 
 http::Response Emulator::api(const http::Request& r, const std::string& path) {
@@ -182,6 +199,7 @@ http::Response Emulator::admin(const http::Request& r, const std::string& path) 
     if (path == "/_admin/reset") {
       if (!expect("POST")) return method_not_allowed("POST");
       store_->clear();
+      statuspage_store_->clear();
       faults_.configure({});
       {
         std::lock_guard lock(stats_mu_);

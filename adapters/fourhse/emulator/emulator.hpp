@@ -19,6 +19,11 @@
 #include "adapters/http/message.hpp"
 #include "engine/core/clock.hpp"
 
+namespace hse::adapters::statuspage::emulator {
+class StatuspageStore;
+class StatuspageApi;
+}  // namespace hse::adapters::statuspage::emulator
+
 namespace hse::adapters::fourhse::emulator {
 
 class Store;
@@ -56,7 +61,7 @@ class Emulator {
 
   // The fault a transport must apply to this request before (drop, error) or after
   // (lost response) calling handle(). Decided from the fault seed and the sequence of
-  // faultable requests (/v2 paths); other paths always get FaultKind::none.
+  // faultable requests (/v2 and /incident paths); other paths always get FaultKind::none.
   FaultDecision next_fault(const http::Request& request);
   void set_faults(const FaultConfig& config);
 
@@ -68,6 +73,8 @@ class Emulator {
   http::Response route(const http::Request&);
   http::Response api(const http::Request&, const std::string& path);
   http::Response admin(const http::Request&, const std::string& path);
+  // /incident and /incident/...: the status-page Incident API (adapters/statuspage/README.md).
+  http::Response statuspage(const http::Request&);
   void reseed();
   void count(const http::Request&);
 
@@ -75,6 +82,9 @@ class Emulator {
   mutable std::mutex mu_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Auth> auth_;
+  // The status-page tables live in store_'s database: declared after it, so destroyed first.
+  std::unique_ptr<statuspage::emulator::StatuspageStore> statuspage_store_;
+  std::unique_ptr<statuspage::emulator::StatuspageApi> statuspage_api_;
   FaultInjector faults_;
   // Counters have their own lock: next_fault() must not wait behind a slow request.
   mutable std::mutex stats_mu_;

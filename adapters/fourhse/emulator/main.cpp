@@ -1,4 +1,5 @@
-// hse-emulator: the 4HSE v2 reference server for tests, benchmarks and demos.
+// hse-emulator: the 4HSE v2 reference server (and the status-page Incident API on the
+// same port) for tests, benchmarks and demos.
 // Prints exactly "listening on 127.0.0.1:PORT" on stdout once it accepts connections;
 // everything else (errors) goes to stderr. Never prints a token or a password.
 #include <cstdio>
@@ -19,7 +20,9 @@ constexpr const char* kUsage =
     "                    [--demo] [--demo-size N] [--admin] [--faults JSON] [--seed N] [--db FILE]\n"
     "  --port 0 picks a free port. Without --token and --user no request needs a token.\n"
     "  --demo-size N adds N actions and N incidents to the demo data set (implies --demo).\n"
-    "  --admin serves /_admin/ (reset, historicize, restore, faults, stats).\n";
+    "  --admin serves /_admin/ (reset, historicize, restore, faults, stats).\n"
+    "  Serves the 4HSE v2 API under /v2/ and the status-page Incident API under /incident\n"
+    "  (same tokens, same database, same faults).\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "hse-emulator: " << message << "\n" << kUsage;

@@ -20,13 +20,34 @@ TEST(Catalog, EntitiesComeParentsFirst) {
   }
 }
 
-TEST(Catalog, EveryEntityHasItsKeyAsAUuidField) {
+// 4HSE keys are UUIDs the client may choose; status-page keys are the server's
+// (text in the replica, never written by the app).
+TEST(Catalog, EveryEntityHasItsKeyAsAUuidOrServerAssignedField) {
   for (const auto& e : entities()) {
     const Field* key = e.field(e.key);
     ASSERT_NE(key, nullptr) << e.name;
-    EXPECT_EQ(key->type, Type::uuid) << e.name;
-    EXPECT_FALSE(key->read_only);
+    if (e.server_assigned_ids) {
+      EXPECT_EQ(key->type, Type::string) << e.name;
+      EXPECT_TRUE(key->read_only) << e.name;
+      EXPECT_EQ(e.remote, "statuspage") << e.name;
+    } else {
+      EXPECT_EQ(key->type, Type::uuid) << e.name;
+      EXPECT_FALSE(key->read_only) << e.name;
+    }
   }
+}
+
+TEST(Catalog, StatusPageEntities) {
+  const Entity& inc = entity("statuspage_incident");
+  EXPECT_EQ(inc.recovery_field, "external_reference");
+  EXPECT_FALSE(inc.field("status")->in_create);
+  EXPECT_TRUE(inc.field("start_impact_date")->in_create);
+  EXPECT_EQ(inc.field("start_impact_date")->type, Type::datetime);
+  EXPECT_EQ(inc.field("severity")->values, (std::vector<std::string>{"critical", "high", "moderate", "low", "minor"}));
+  const Entity& c = entity("statuspage_comment");
+  EXPECT_TRUE(c.append_only);
+  EXPECT_EQ(c.parent, "statuspage_incident");
+  EXPECT_EQ(c.field("incident")->references, "statuspage_incident");
 }
 
 TEST(Catalog, DocumentedFlags) {

@@ -33,6 +33,7 @@ class FakeRemote : public engine::Remote {
   std::function<void(const std::string& op, const std::string& entity, const std::string& id)> on_call;
   std::map<std::string, int> calls;  // by op
   int next_server_counter = 0;
+  std::map<std::string, int> next_id;  // server-assigned ids, by entity
 
   void put(const std::string& entity, json row) {
     std::lock_guard lock(mu_);
@@ -88,11 +89,23 @@ class FakeRemote : public engine::Remote {
       const auto& e = schema::entity(entity);
       auto errors = schema::check_create(e, body, schema::ReadOnlyFields::ignore);
       if (!errors.empty()) throw engine::RemoteError(Code::invalid, "422", 422, std::nullopt, errors);
-      std::string id = body[e.key];
-      if (rows[entity].count(id)) throw engine::RemoteError(Code::conflict, "duplicate id", 422);
+      std::string id;
+      if (e.server_assigned_ids) {
+        // Integer ids the server picks, as decimal text (what the adapters hand the engine).
+        if (e.parent_field.size() && !rows[e.parent].count(body.value(e.parent_field, "")))
+          throw engine::RemoteError(Code::not_found, "404", 404);
+        id = std::to_string(++next_id[entity]);
+      } else {
+        id = body[e.key];
+        if (rows[entity].count(id)) throw engine::RemoteError(Code::conflict, "duplicate id", 422);
+      }
       json r = engine::store::normalize(e, schema::with_defaults(e, body));
+      r[e.key] = id;
       if (e.has_validity()) r["owned_active"] = true;
-      if (e.field("created_at")) r["created_at"] = e.field("created_at")->type == schema::Type::date ? json("2026-11-28") : json(++next_server_counter);
+      if (const auto* f = e.field("created_at"))
+        r["created_at"] = f->type == schema::Type::date       ? json("2026-11-28")
+                          : f->type == schema::Type::datetime ? json("2026-11-28T10:00")
+                                                              : json(++next_server_counter);
       rows[entity][id] = r;
       out = r;
     }

@@ -1,0 +1,300 @@
+// Rows whose ids the server assigns (the status-page entities): created offline
+// under a local id, mapped to the server's id when pushed, everywhere, atomically;
+// a create that may have applied is found again instead of sent twice.
+#include <SQLiteCpp/Database.h>
+
+#include "tests/unit/sync/sync_fixture.hpp"
+
+using namespace hse;
+using hse::test::FakeRemote;
+using hse::test::SyncTest;
+using json = nlohmann::json;
+
+namespace {
+
+const json kStatusPage = {{"remote", {{"kind", "statuspage"}, {"url", "fake://"}}}};
+
+json incident(const std::string& name) {
+  return {{"scope", 1}, {"service", 2}, {"name", name}, {"severity", "high"}, {"start_impact_date", "2026-11-28T09:30"}};
+}
+
+}  // namespace
+
+class StatusPage : public SyncTest {
+ protected:
+  void SetUp() override {
+    SyncTest::SetUp();
+    a = open("sp-a", kStatusPage);
+    b = open("sp-b", kStatusPage);
+  }
+
+  json comment(const std::string& incident_id, const std::string& text, bool internal = false) {
+    return {{"incident", incident_id}, {"comment", text}, {"internal", internal}};
+  }
+
+  // The replica holds exactly the server's status-page rows, and nothing is pending.
+  void expect_mirrors_server(engine::Engine& e) {
+    for (const char* name : {"statuspage_incident", "statuspage_comment"}) {
+      const auto& ent = schema::entity(name);
+      json items = e.query(name, {{"per-page", 1000}})["items"];
+      ASSERT_EQ(items.size(), server->count(name)) << name;
+      for (const auto& row : items) {
+        auto srv = server->row(name, row["id"]);
+        ASSERT_TRUE(srv) << name << " " << row["id"];
+        for (const auto& f : ent.fields) EXPECT_EQ(row[f.name], (*srv)[f.name]) << name << "." << f.name;
+      }
+    }
+    EXPECT_TRUE(e.journal().empty());
+  }
+};
+
+TEST_F(StatusPage, OfflineIncidentAndCommentsAreMappedToServerIds) {
+  json inc = a->create("statuspage_incident", incident("Database down"));
+  const std::string local = inc["id"];
+  EXPECT_TRUE(is_uuid(local));
+  EXPECT_EQ(inc["status"], "active");
+  EXPECT_EQ(inc["external_reference"], "hsesync:" + local);  // the key a lost create is found by
+  json c1 = a->create("statuspage_comment", comment(local, "investigating"));
+  json c2 = a->create("statuspage_comment", comment(local, "ops only", true));
+
+  std::vector<json> mapped;
+  a->set_event_sink([&](const json& ev) {
+    if (ev["type"] == "mapped") mapped.push_back(ev);
+  });
+  sync_ok(*a);
+
+  ASSERT_EQ(server->count("statuspage_incident"), 1u);
+  ASSERT_EQ(server->count("statuspage_comment"), 2u);
+  auto srv_c1 = server->row("statuspage_comment", "1");
+  auto srv_c2 = server->row("statuspage_comment", "2");
+  ASSERT_TRUE(srv_c1 && srv_c2);
+  EXPECT_EQ((*srv_c1)["incident"], "1");
+  EXPECT_EQ((*srv_c2)["incident"], "1");
+  EXPECT_EQ((*srv_c2)["internal"], true);
+
+  // The server id names the row now, and the local id still does.
+  auto by_server = a->get("statuspage_incident", "1");
+  auto by_local = a->get("statuspage_incident", local);
+  ASSERT_TRUE(by_server && by_local);
+  EXPECT_EQ(*by_server, *by_local);
+  EXPECT_EQ((*by_server)["id"], "1");
+  EXPECT_EQ(a->get("statuspage_comment", c1["id"].get<std::string>()).value()["incident"], "1");
+  EXPECT_FALSE(a->history("statuspage_incident", local).empty());
+  EXPECT_EQ(a->history("statuspage_incident", local).size(), a->history("statuspage_incident", "1").size());
+
+  ASSERT_EQ(mapped.size(), 3u);
+  EXPECT_EQ(mapped[0]["entity"], "statuspage_incident");
+  EXPECT_EQ(mapped[0]["local_id"], local);
+  EXPECT_EQ(mapped[0]["id"], "1");
+  expect_mirrors_server(*a);
+
+  // Another replica sees them under the server's ids.
+  sync_ok(*b);
+  expect_mirrors_server(*b);
+  EXPECT_EQ(b->query("statuspage_comment", {{"filter", {{"incident", "1"}}}})["_meta"]["totalCount"], 2);
+}
+
+TEST_F(StatusPage, EditsAfterTheMappingUseTheServerId) {
+  json inc = a->create("statuspage_incident", incident("Latency"));
+  const std::string local = inc["id"];
+  sync_ok(*a);
+  a->update("statuspage_incident", local, {{"status", "investigating"}, {"investigation_date", "2026-11-28T10:00"}});
+  sync_ok(*a);
+  ASSERT_TRUE(server->row("statuspage_incident", "1"));
+  EXPECT_EQ(server->row("statuspage_incident", "1").value()["status"], "investigating");
+  expect_mirrors_server(*a);
+  a->remove("statuspage_incident", local);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 0u);
+}
+
+TEST_F(StatusPage, EditWhileTheCreateIsInFlightFollowsTheMapping) {
+  json inc = a->create("statuspage_incident", incident("Outage"));
+  const std::string local = inc["id"];
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op == "create" && entity == "statuspage_incident")
+      a->update("statuspage_incident", local, {{"description", "written while the create was sent"}});
+  };
+  sync_ok(*a);
+  server->on_call = nullptr;
+  sync_ok(*a);
+  EXPECT_EQ(server->row("statuspage_incident", "1").value()["description"], "written while the create was sent");
+  EXPECT_EQ(server->count("statuspage_incident"), 1u);
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, LostAnswerOnCreateIsFoundAgainNotDuplicated) {
+  json inc = a->create("statuspage_incident", incident("Lost"));
+  a->create("statuspage_comment", comment(inc["id"], "first"));
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  EXPECT_EQ(server->count("statuspage_incident"), 1u);  // applied, answer lost
+  EXPECT_EQ(server->count("statuspage_comment"), 0u);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 1u);
+  EXPECT_EQ(server->calls["create"], 2);  // the incident once, the comment once
+  EXPECT_EQ(server->row("statuspage_comment", "1").value()["incident"], "1");
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, LostAnswerOnACommentIsFoundAgainNotDuplicated) {
+  json inc = a->create("statuspage_incident", incident("Comments"));
+  sync_ok(*a);
+  a->create("statuspage_comment", comment("1", "same text"));
+  a->create("statuspage_comment", comment("1", "same text"));  // two equal comments are two comments
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::timeout});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  EXPECT_EQ(server->count("statuspage_comment"), 1u);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_comment"), 2u);
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, EditAfterALostCreateIsPushedAfterTheOrphanIsFound) {
+  json inc = a->create("statuspage_incident", incident("Before"));
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  a->update("statuspage_incident", inc["id"], {{"name", "After"}});
+  sync_ok(*a);
+  ASSERT_EQ(server->count("statuspage_incident"), 1u);
+  EXPECT_EQ(server->row("statuspage_incident", "1").value()["name"], "After");
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, CrashBetweenTheAnswerAndTheMappingMakesNoDuplicate) {
+  json inc = a->create("statuspage_incident", incident("Crash"));
+  a->create("statuspage_comment", comment(inc["id"], "after the crash"));
+  // The server applies the create; the process dies before the mapping commits:
+  // the entry is left in flight, its attempt never counted.
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  a.reset();
+  {
+    SQLite::Database db((dir / "sp-a.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE journal SET state = 'in_flight', attempts = 0 WHERE op = 'create' AND entity = 'statuspage_incident'");
+  }
+  a = open("sp-a", kStatusPage);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 1u);
+  EXPECT_EQ(server->row("statuspage_comment", "1").value()["incident"], "1");
+  EXPECT_EQ(a->get("statuspage_incident", inc["id"].get<std::string>())->at("id"), "1");
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, ARowAnotherClientCreatedIsNeverTakenForOurs) {
+  json inc = a->create("statuspage_incident", incident("Mine"));
+  // The first attempt never reached the server; meanwhile b created one that looks alike.
+  server->faults.push_back({FakeRemote::Fault::fail_before, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  b->create("statuspage_incident", incident("Mine"));
+  sync_ok(*b);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 2u);
+  EXPECT_NE(a->get("statuspage_incident", inc["id"].get<std::string>())->at("id"), "1");
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, CommentWaitsWhileItsIncidentIsRefused) {
+  json inc = a->create("statuspage_incident", incident("Refused"));
+  a->create("statuspage_comment", comment(inc["id"], "never sent to a local id"));
+  server->faults.push_back({FakeRemote::Fault::fail_before, Code::invalid});
+  json report = a->sync();
+  EXPECT_EQ(report["stats"]["rejected"], 1);
+  EXPECT_EQ(report["stats"]["blocked"], 1);
+  EXPECT_EQ(server->calls["create"], 1);
+  EXPECT_EQ(server->count("statuspage_comment"), 0u);
+  auto status = a->status();
+  EXPECT_EQ(status["rejected"], 1);
+  EXPECT_EQ(status["blocked"], 1);
+  // The fix (an edit of the rejected row) sends both, the comment to the right id.
+  a->update("statuspage_incident", inc["id"], {{"name", "Refused, fixed"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("statuspage_comment", "1").value()["incident"], "1");
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, CommentsAreAppendOnly) {
+  json inc = a->create("statuspage_incident", incident("Append only"));
+  json unsent = a->create("statuspage_comment", comment(inc["id"], "take it back"));
+  a->remove("statuspage_comment", unsent["id"]);  // never sent: nothing to push
+  json kept = a->create("statuspage_comment", comment(inc["id"], "kept"));
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_comment"), 1u);
+  const std::string id = kept["id"];
+  try {
+    a->update("statuspage_comment", id, {{"comment", "edited"}});
+    FAIL() << "a comment was updated";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::invalid);
+    EXPECT_NE(std::string(e.what()).find("no update"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(a->remove("statuspage_comment", id), Error);
+  EXPECT_EQ(a->get("statuspage_comment", id).value()["comment"], "kept");
+  EXPECT_TRUE(a->journal().empty());
+}
+
+TEST_F(StatusPage, DeletingAnIncidentTakesItsCommentsOnBothSides) {
+  json inc = a->create("statuspage_incident", incident("Gone"));
+  a->create("statuspage_comment", comment(inc["id"], "one"));
+  sync_ok(*a);
+  sync_ok(*b);
+  EXPECT_EQ(b->query("statuspage_comment", json::object())["_meta"]["totalCount"], 1);
+  a->remove("statuspage_incident", "1", true);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 0u);
+  EXPECT_EQ(server->count("statuspage_comment"), 0u);
+  sync_ok(*b);
+  EXPECT_FALSE(b->get("statuspage_incident", "1"));
+  EXPECT_EQ(b->query("statuspage_comment", json::object())["_meta"]["totalCount"], 0);
+}
+
+TEST_F(StatusPage, StateRulesAreCheckedOffline) {
+  auto fields_of = [&](auto&& write) {
+    std::vector<std::string> out;
+    try {
+      write();
+    } catch (const Error& e) {
+      for (const auto& f : e.fields()) out.push_back(f.field);
+    }
+    return out;
+  };
+  json body = incident("Rules");
+  body["status"] = "investigating";
+  body["investigation_date"] = "2026-11-28T10:00";
+  EXPECT_EQ(fields_of([&] { a->create("statuspage_incident", body); }), std::vector<std::string>{"status"});
+  body = incident("Rules");
+  body["stable_date"] = "2026-11-28T10:00";
+  EXPECT_EQ(fields_of([&] { a->create("statuspage_incident", body); }), std::vector<std::string>{"stable_date"});
+  body = incident("Rules");
+  body["id"] = "7";
+  EXPECT_EQ(fields_of([&] { a->create("statuspage_incident", body); }), std::vector<std::string>{"id"});
+  body = incident("Rules");
+  body["start_impact_date"] = "2026-11-28 09:30";
+  body["external_link"] = "not a url";
+  body["severity"] = "bad";
+  EXPECT_EQ(fields_of([&] { a->create("statuspage_incident", body); }),
+            (std::vector<std::string>{"external_link", "severity", "start_impact_date"}));
+
+  const std::string id = a->create("statuspage_incident", incident("Rules"))["id"];
+  EXPECT_EQ(fields_of([&] { a->update("statuspage_incident", id, {{"status", "stable"}}); }),
+            std::vector<std::string>{"stable_date"});
+  EXPECT_EQ(fields_of([&] {
+              a->update("statuspage_incident", id,
+                        {{"status", "stable"}, {"stable_date", "2026-11-28T11:00"}, {"resolve_date", "2026-11-28T12:00"}});
+            }),
+            std::vector<std::string>{"resolve_date"});
+  EXPECT_EQ(fields_of([&] { a->update("statuspage_incident", id, {{"scope", nullptr}}); }),
+            std::vector<std::string>{"scope"});
+  // Refused writes changed nothing; a valid transition goes through. The create
+  // takes no status, so the incident is created active and then updated.
+  EXPECT_EQ(a->get("statuspage_incident", id).value()["status"], "active");
+  a->update("statuspage_incident", id, {{"status", "resolved"}, {"resolve_date", "2026-11-28T12:00"}});
+  sync_ok(*a);
+  auto srv = server->row("statuspage_incident", "1");
+  ASSERT_TRUE(srv);
+  EXPECT_EQ((*srv)["status"], "resolved");
+  EXPECT_EQ((*srv)["resolve_date"], "2026-11-28T12:00");
+  EXPECT_EQ(server->calls["create"], 1);
+  EXPECT_EQ(server->calls["update"], 1);
+  expect_mirrors_server(*a);
+}
