@@ -124,6 +124,8 @@ void check_row_rules(const Entity& e, const json& row, std::vector<FieldError>& 
   if (e.name == "statuspage_incident" && !has_error("status")) check_state_dates(row, out);
 }
 
+}  // namespace
+
 void sort_by_catalog(const Entity& e, std::vector<FieldError>& errors) {
   auto rank = [&](const std::string& name) {
     for (size_t i = 0; i < e.fields.size(); ++i)
@@ -133,6 +135,8 @@ void sort_by_catalog(const Entity& e, std::vector<FieldError>& errors) {
   std::stable_sort(errors.begin(), errors.end(),
                    [&](const FieldError& a, const FieldError& b) { return rank(a.field) < rank(b.field); });
 }
+
+namespace {
 
 std::vector<FieldError> not_an_object() { return {{"body", "must be a JSON object"}}; }
 

@@ -51,6 +51,8 @@ std::vector<FieldError> check_relations(const Entity&, const json& row, RowLooku
 json with_defaults(const Entity&, json body);
 // `body` without its read-only fields.
 json without_read_only(const Entity&, json body);
+// Orders field errors as the catalog orders the fields (unknown names last).
+void sort_by_catalog(const Entity&, std::vector<FieldError>& errors);
 // Throws ValidationError naming every field in `errors` when there is any.
 void raise_if_any(std::vector<FieldError> errors);
 

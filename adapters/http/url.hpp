@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,13 @@ BaseUrl parse_base_url(std::string_view url);
 
 // RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string percent_encode(std::string_view value);
+
+// The reverse; malformed escapes stay as they are. `plus_is_space`: form and query
+// encoding, where '+' stands for a space.
+std::string percent_decode(std::string_view text, bool plus_is_space = true);
+// application/x-www-form-urlencoded text (a form body, or a target's query) as a
+// map, names and values decoded; the first occurrence of a name wins.
+std::map<std::string, std::string> parse_form(std::string_view text);
 
 // The target with the value of every secret-bearing query parameter (access-token,
 // access_token, token, refresh_token, password, client_secret) replaced by "***".

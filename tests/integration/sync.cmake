@@ -14,3 +14,13 @@ hse_test(daemon_integration_test
   LABELS integration
   TIMEOUT 300)
 add_dependencies(daemon_integration_test hse-sync hse-emulator)
+
+# The status-page entities (server-assigned ids) end to end: an in-process Engine with
+# the real adapter against a real hse-emulator, one case per fault kind, lost answers
+# aimed at each create, a restart after a lost answer, the state rules.
+hse_test(statuspage_sync_integration_test
+  SOURCES integration/sync/statuspage_test.cpp
+  LIBS hse_remotes hse_test_support nlohmann_json::nlohmann_json
+  LABELS integration
+  TIMEOUT 120)
+add_dependencies(statuspage_sync_integration_test hse-emulator)

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "adapters/http/url.hpp"
+
 namespace hse::adapters::fourhse::emulator {
 
 namespace {
@@ -16,23 +18,6 @@ constexpr int64_t kRefreshTtlMs = 30 * 60 * 1000;
 std::string lower(std::string s) {
   for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string percent_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+' && plus_is_space) {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 // Keycloak's error shape.
@@ -56,34 +41,10 @@ std::string request_header(const http::Request& r, const std::string& lower_name
 std::optional<std::string> query_param(const std::string& target, const std::string& name) {
   auto q = target.find('?');
   if (q == std::string::npos) return std::nullopt;
-  std::string_view rest(target);
-  rest.remove_prefix(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    auto eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq), true) == name)
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
-std::map<std::string, std::string> parse_form(const std::string& body) {
-  std::map<std::string, std::string> out;
-  std::string_view rest(body);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    auto eq = pair.find('=');
-    if (!pair.empty())
-      out[percent_decode(pair.substr(0, eq), true)] =
-          eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
-  }
-  return out;
+  auto params = http::parse_form(std::string_view(target).substr(q + 1));
+  auto it = params.find(name);
+  if (it == params.end()) return std::nullopt;
+  return it->second;
 }
 
 Auth::Auth(std::string token, std::map<std::string, std::string> users, int token_ttl_s,
@@ -140,7 +101,7 @@ http::Response Auth::issue(const std::string& user) {
 
 http::Response Auth::token_endpoint(const http::Request& r) {
   if (r.method != "POST") return oauth_error(405, "invalid_request", "HTTP method not allowed");
-  auto form = parse_form(r.body);
+  auto form = http::parse_form(r.body);
   const std::string grant = form["grant_type"];
   if (grant.empty()) return oauth_error(400, "invalid_request", "Missing form parameter: grant_type");
   if (form["client_id"].empty() && grant == "password")

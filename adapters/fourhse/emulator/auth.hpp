@@ -56,7 +56,5 @@ class Auth {
 std::string request_header(const http::Request&, const std::string& lower_name);
 // The value of query parameter `name` in `target` (percent-decoded), or nullopt.
 std::optional<std::string> query_param(const std::string& target, const std::string& name);
-// application/x-www-form-urlencoded text as a map (percent- and '+'-decoded).
-std::map<std::string, std::string> parse_form(const std::string& body);
 
 }  // namespace hse::adapters::fourhse::emulator

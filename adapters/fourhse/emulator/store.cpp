@@ -180,14 +180,7 @@ Store::Store(const std::string& path)
   tx.commit();
 }
 
-SQLite::Statement& Store::statement(const std::string& sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
-  SQLite::Statement& st = *it->second;
-  st.reset();
-  st.clearBindings();
-  return st;
-}
+SQLite::Statement& Store::statement(const std::string& sql) { return statements_.get(sql); }
 
 json Store::row_from(SQLite::Statement& st, const Entity& e) {
   json row = json::object();

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/fourhse/emulator/statement_cache.hpp"
 #include "schema/catalog.hpp"
 #include "schema/validate.hpp"
 
@@ -71,7 +72,7 @@ class Store {
   void bind_field(SQLite::Statement&, int index, const schema::Field&, const json& value);
 
   SQLite::Database db_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  StatementCache statements_{db_};
   uint64_t generation_ = 0;
   std::map<std::string, std::pair<uint64_t, int64_t>> count_cache_;
 };

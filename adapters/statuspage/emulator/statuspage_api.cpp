@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/fourhse/emulator/responses.hpp"
+#include "adapters/http/url.hpp"
 #include "schema/catalog.hpp"
 #include "schema/validate.hpp"
 
@@ -50,42 +51,6 @@ http::Response method_not_allowed(const std::string& allowed) {
   return r;
 }
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// The query parameters of `target`; the first occurrence of a name wins.
-std::map<std::string, std::string> query_params(const std::string& target) {
-  std::map<std::string, std::string> out;
-  auto q = target.find('?');
-  if (q == std::string::npos) return out;
-  std::string_view rest(target);
-  rest.remove_prefix(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    auto eq = pair.find('=');
-    if (!pair.empty())
-      out.emplace(percent_decode(pair.substr(0, eq)),
-                  eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
 // Decimal digits only (an optional '-' when `negative`); saturates at kSaturate.
 std::optional<int64_t> parse_integer(const std::string& s, bool negative) {
   size_t start = negative && !s.empty() && s[0] == '-' ? 1 : 0;
@@ -105,17 +70,6 @@ std::string one_of(const schema::Field& f) {
   std::string list;
   for (const auto& v : f.values) list += (list.empty() ? "" : ", ") + v;
   return "must be one of: " + list;
-}
-
-// Errors in the catalog's field order (the order check_create answers in).
-void sort_by_catalog(const schema::Entity& e, std::vector<FieldError>& errors) {
-  auto rank = [&](const std::string& name) {
-    for (size_t i = 0; i < e.fields.size(); ++i)
-      if (e.fields[i].name == name) return i;
-    return e.fields.size();
-  };
-  std::stable_sort(errors.begin(), errors.end(),
-                   [&](const FieldError& a, const FieldError& b) { return rank(a.field) < rank(b.field); });
 }
 
 bool names(const std::vector<FieldError>& errors, const std::string& field) {
@@ -190,7 +144,8 @@ http::Response StatuspageApi::handle(const http::Request& r, Access access) {
 }
 
 http::Response StatuspageApi::list(const http::Request& r) {
-  const auto params = query_params(r.target);
+  const auto q = r.target.find('?');
+  const auto params = http::parse_form(q == std::string::npos ? std::string_view() : std::string_view(r.target).substr(q + 1));
   const auto& e = incident_entity();
   std::vector<FieldError> errors;
   // An empty value filters nothing, as an absent one.
@@ -256,7 +211,7 @@ http::Response StatuspageApi::create(const json& body) {
   // The catalog lets a create say "active"; the API takes no status at all.
   if (body.is_object() && body.contains("status") && !names(errors, "status"))
     errors.push_back({"status", "is not accepted on create (an incident starts active; change it with an update)"});
-  sort_by_catalog(e, errors);
+  schema::sort_by_catalog(e, errors);
   if (!errors.empty()) return field_errors(422, errors);
   return wire_response(201, store_.insert_incident(incident_fields(schema::with_defaults(e, body))));
 }
@@ -281,7 +236,7 @@ http::Response StatuspageApi::update(int64_t id, const json& body) {
     if (f.read_only || !(f.required || f.name == "status") || names(errors, f.name)) continue;
     if (!row.contains(f.name) || row[f.name].is_null()) errors.push_back({f.name, "is required"});
   }
-  sort_by_catalog(e, errors);
+  schema::sort_by_catalog(e, errors);
   if (!errors.empty()) return field_errors(422, errors);
   if (!store_.replace_incident(id, incident_fields(row))) return not_found("Incident");
   return wire_response(200, *store_.incident(id));
@@ -313,7 +268,7 @@ http::Response StatuspageApi::comment(int64_t id, const json& body) {
   row[e.parent_field] = std::to_string(id);
   row["internal"] = internal;
   for (auto& fe : schema::check_create(e, row)) errors.push_back(std::move(fe));
-  sort_by_catalog(e, errors);
+  schema::sort_by_catalog(e, errors);
   if (!errors.empty()) return field_errors(422, errors);
   return wire_response(201, store_.insert_comment(id, row["comment"].get<std::string>(), internal,
                                                   format_datetime(clock_.now_ms())));

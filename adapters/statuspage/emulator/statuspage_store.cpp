@@ -104,14 +104,7 @@ StatuspageStore::StatuspageStore(SQLite::Database& db) : db_(db) {
   tx.commit();
 }
 
-SQLite::Statement& StatuspageStore::statement(const std::string& sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
-  SQLite::Statement& st = *it->second;
-  st.reset();
-  st.clearBindings();
-  return st;
-}
+SQLite::Statement& StatuspageStore::statement(const std::string& sql) { return statements_.get(sql); }
 
 std::optional<wire_json> StatuspageStore::incident(int64_t id) {
   const Entity& e = incident_entity();

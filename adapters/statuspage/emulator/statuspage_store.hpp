@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "adapters/fourhse/emulator/statement_cache.hpp"
+
 namespace hse::adapters::statuspage::emulator {
 
 using json = nlohmann::json;
@@ -63,7 +65,7 @@ class StatuspageStore {
   SQLite::Statement& statement(const std::string& sql);
 
   SQLite::Database& db_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  fourhse::emulator::StatementCache statements_{db_};
 };
 
 }  // namespace hse::adapters::statuspage::emulator

@@ -14,7 +14,10 @@
  *  3. Records cross the boundary as UTF-8 JSON text; control and status as typed
  *     values. `entity` is the API's path segment: "project", "office", "action",
  *     "incident" (and "statuspage_incident", "statuspage_comment" for a replica
- *     of a status page).
+ *     of a status page). Status-page ids are the server's: a row created offline
+ *     has a local id until its create is pushed, then the server's id; the local
+ *     id keeps naming it in hse_get/hse_update/hse_delete (a "mapped" event says
+ *     when).
  *  4. Output parameters are named out_...; the caller passes the address of a
  *     variable. On failure *out is set to NULL unless the function says otherwise.
  *     Strings the library returns through them are the caller's: free each with
@@ -264,7 +267,8 @@ HSE_EXPORT hse_code hse_resolve(hse_engine* engine, const char* conflict_id, con
 /* Receives the engine's events, one JSON object each, {"type": ...}:
  * round_started, phase {"phase": "push"|"pull"}, entity {"entity"}, page {"entity",
  * "page", "pages", "rows"}, conflict {"conflict_id", "entity", "id", "kind"},
- * rejected {"entity", "id", "seq", ...}, online, offline, error {"error"},
+ * rejected {"entity", "id", "seq", ...}, mapped {"entity", "local_id", "id"} (a
+ * row created here got the server's id), online, offline, error {"error"},
  * round_finished {"report"}. `event_json` is valid only during the call. */
 typedef void (*hse_event_fn)(void* user, const char* event_json);
 

@@ -227,7 +227,7 @@ class Engine:
 
     def set_event_callback(self, fn):
         """Calls ``fn(event)`` for each event (a dict with "type": round_started,
-        phase, entity, page, conflict, rejected, online, offline, error,
+        phase, entity, page, conflict, rejected, mapped, online, offline, error,
         round_finished), in order, on the engine's event thread; ``sync()`` returns
         once its round's events were delivered. ``fn`` may read and write this Engine
         but not call sync, wait_synced, stop, close or set_event_callback (they wait
