@@ -1,13 +1,14 @@
-# Property tests (RapidCheck, rc::state): the whole engine against the 4HSE emulator
-# under faults and crashes. Label `property`. Budgets (histories per run) are set per
+# Property tests (RapidCheck, rc::state): the whole engine against the emulator (its
+# 4HSE v2 API, and its status-page Incident API) under faults and crashes. Label `property`. Budgets (histories per run) are set per
 # binary below; RC_PARAMS=max_success=N overrides them, RC_PARAMS="seed=S" or
 # "reproduce=..." replays a failure.
 set(HSE_PROP_DIR ${CMAKE_CURRENT_SOURCE_DIR}/property)
 
 # The world, its commands and properties; linked with one engine or the other.
-add_library(hse_property_support STATIC ${HSE_PROP_DIR}/sim.cpp ${HSE_PROP_DIR}/history.cpp)
+add_library(hse_property_support STATIC ${HSE_PROP_DIR}/sim.cpp ${HSE_PROP_DIR}/history.cpp
+  ${HSE_PROP_DIR}/statuspage_sim.cpp ${HSE_PROP_DIR}/statuspage_history.cpp)
 target_include_directories(hse_property_support PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(hse_property_support PUBLIC hse_fourhse hse_emulator hse_test_support hse_http
+target_link_libraries(hse_property_support PUBLIC hse_fourhse hse_statuspage hse_emulator hse_test_support hse_http
   rapidcheck GTest::gtest)
 
 # A second copy of the engine with the planted-bug hooks compiled in
@@ -39,13 +40,17 @@ endfunction()
 if(HSE_SANITIZE)
   set(HSE_PROP_SYNC_HISTORIES 60)
   set(HSE_PROP_HTTP_HISTORIES 8)
+  set(HSE_PROP_STATUSPAGE_HISTORIES 30)
 else()
   set(HSE_PROP_SYNC_HISTORIES 300)
   set(HSE_PROP_HTTP_HISTORIES 30)
+  set(HSE_PROP_STATUSPAGE_HISTORIES 150)
 endif()
 hse_property_test(property_sync_test HISTORIES ${HSE_PROP_SYNC_HISTORIES} ENGINE hse_engine TIMEOUT 600
   SOURCES ${HSE_PROP_DIR}/sync_property_test.cpp)
 hse_property_test(property_http_test HISTORIES ${HSE_PROP_HTTP_HISTORIES} ENGINE hse_engine TIMEOUT 600
   SOURCES ${HSE_PROP_DIR}/http_property_test.cpp)
+hse_property_test(property_statuspage_test HISTORIES ${HSE_PROP_STATUSPAGE_HISTORIES} ENGINE hse_engine TIMEOUT 600
+  SOURCES ${HSE_PROP_DIR}/statuspage_property_test.cpp)
 hse_property_test(property_planted_test HISTORIES 20 ENGINE hse_engine_planted TIMEOUT 900
   SOURCES ${HSE_PROP_DIR}/planted_bugs_test.cpp)

@@ -15,6 +15,8 @@ enum class Bug : int {
   delete_without_confirmation,  // pull: a row missing from a scan is removed without the 404 check
   lost_create_not_retried,      // push: a create whose answer was lost counts as accepted
   base_before_merge,            // pull: the server row becomes the base before the merge
+  skip_orphan_lookup,           // push: a create that may have applied is sent again without find_orphan
+  remap_forgets_references,     // id map: a mapped row's referrers keep its local id
 };
 
 inline std::atomic<int>& selected() {

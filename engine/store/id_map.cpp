@@ -1,6 +1,9 @@
 #include "engine/store/id_map.hpp"
 
 #include "engine/store/migrations.hpp"
+#ifdef HSE_PLANTED_BUGS
+#include "engine/core/planted.hpp"
+#endif
 
 namespace hse::engine::store {
 
@@ -52,12 +55,18 @@ void IdMap::remap(const schema::Entity& e, const std::string& local_id, const st
     for (const auto& other : schema::entities())
       for (const auto& f : other.fields) {
         if (f.references != e.name) continue;
+#ifdef HSE_PLANTED_BUGS
+        if (planted::active(planted::Bug::remap_forgets_references)) continue;
+#endif
         run("UPDATE " + table_of(other) + " SET " + quoted(f.name) + " = ? WHERE " + quoted(f.name) + " = ?",
             {server_id, local_id});
         run("UPDATE journal SET patch = json_set(patch, ?, ?) WHERE entity = ? AND patch IS NOT NULL "
             "AND json_extract(patch, ?) = ?",
             {"$." + f.name, server_id, other.name, "$." + f.name, local_id});
       }
+    // A row mapped before (re-created under a new id after the server deleted it):
+    // its earlier names follow it, so that resolve() is one lookup.
+    run("UPDATE id_map SET server_id = ? WHERE entity = ? AND server_id = ?", {server_id, e.name, local_id});
     auto st = db_.prepare("INSERT OR REPLACE INTO id_map (entity, local_id, server_id, mapped_at) VALUES (?, ?, ?, ?)");
     st->bind(1, e.name);
     st->bind(2, local_id);

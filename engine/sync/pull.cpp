@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 #include <unordered_set>
 
 #include "engine/store/migrations.hpp"
@@ -108,6 +109,40 @@ void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vec
   }
 }
 
+// Rows with no view of their own (status-page comments) are confirmed gone by
+// listing their parent's rows: a parent the server no longer has lists none.
+void confirm_by_parent(SyncContext& ctx, const schema::Entity& e, const std::vector<std::string>& candidates) {
+  std::map<std::string, std::vector<std::string>> by_parent;
+  {
+    std::lock_guard lock(ctx.s.mu);
+    for (const auto& id : candidates)
+      if (auto row = ctx.s.replica.get(e, id); row && row->value(e.parent_field, json()).is_string())
+        by_parent[(*row)[e.parent_field].get<std::string>()].push_back(id);
+  }
+  for (const auto& [parent, ids] : by_parent) {
+    ctx.check_cancel();
+    std::unordered_set<std::string> listed;
+    std::vector<json> rows;
+    json body = {{"filter", {{e.parent_field, parent}}}, {"per-page", schema::kMaxPerPage}};
+    for (int page = 1, pages = 1; page <= pages; ++page) {
+      body["page"] = page;
+      RemotePage got = ctx.remote.list(e.name, body);
+      pages = got.page_count;
+      for (auto& r : got.rows) rows.push_back(std::move(r));
+    }
+    std::lock_guard lock(ctx.s.mu);
+    store::WriteTransaction tx(ctx.s.db);
+    for (const auto& r : rows)
+      if (r.is_object() && r.value(e.key, json()).is_string()) {
+        listed.insert(r[e.key].get<std::string>());
+        apply_server_row(ctx, e, r);
+      }
+    for (const auto& id : ids)
+      if (!listed.count(id)) remove_locally(ctx, e, id, store::Origin::pull, nullptr);
+    tx.commit();
+  }
+}
+
 void record_scan(SyncContext& ctx, const std::string& scope, const schema::Entity& e, int total) {
   std::lock_guard lock(ctx.s.mu);
   store::storage_call("record scan", [&] {
@@ -162,16 +197,11 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
     }
   }
   // Complete: what the replica knows in this scope and the server did not list.
-  // Rows the remote cannot delete on their own (status-page comments) have no view
-  // to confirm a deletion with: they go with their parent, whose deletion is confirmed.
-  if (e.append_only) {
-    record_scan(ctx, scope.value_or("*"), e, page1.total_count);
-    return;
-  }
   std::vector<std::string> missing;
   for (auto& id : known_ids(ctx, e, field, scope))
     if (!seen.count(id)) missing.push_back(std::move(id));
-  confirm_deletions(ctx, e, missing);
+  if (e.append_only) confirm_by_parent(ctx, e, missing);
+  else confirm_deletions(ctx, e, missing);
   record_scan(ctx, scope.value_or("*"), e, page1.total_count);
 }
 

@@ -123,6 +123,9 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
   Outcome out;
   if (e.server_assigned_ids) {
     if (entry.attempts > 0) {
+#ifdef HSE_PLANTED_BUGS
+      if (!planted::active(planted::Bug::skip_orphan_lookup))
+#endif
       if (auto found = find_orphan(ctx, e, id, body)) {
         out.server = *found;
         out.kind = Outcome::accepted;
@@ -216,6 +219,20 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
     out.conflict_kind = "update_delete";
     out.local = local;
     out.base = base;
+  }
+  return out;
+}
+
+// The delete of a server-assigned row whose create was sent but never answered (the
+// create may have applied): the server's row, if there is one, is found as a retried
+// create would find it, and deleted; if there is none, there is nothing to delete.
+Outcome send_unmapped_delete(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry,
+                             const json& body) {
+  Outcome out;
+  out.kind = Outcome::deleted;
+  if (auto found = find_orphan(ctx, e, entry.id, body)) {
+    ctx.remote.remove(e.name, found->at(e.key).get<std::string>(), true);
+    out.server = *found;
   }
   return out;
 }
@@ -330,10 +347,33 @@ void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entr
   entry.id = server_id;
 }
 
+// A create found on the server after its answer was lost (or a crash): the row takes
+// the server's id, and then it is merged like any row the server has while edits
+// are pending here: three ways, with the row as created here (what the lost attempt
+// sent) as the base, so that edits made here since and edits someone made there
+// since both survive, and a field both changed goes to the conflict policy
+// (apply_server_row). What is left to push becomes an update.
+void adopt_orphan(SyncContext& ctx, const schema::Entity& e, journal::Entry& entry, const json& server) {
+  auto& s = ctx.s;
+  map_created(ctx, e, entry, server);
+  auto meta = s.replica.meta(e, entry.id);
+  auto versions = s.replica.history(e, entry.id);
+  if (!meta || versions.empty() || !versions.front().row.is_object()) {
+    accept_pushed(ctx, e, entry, server);  // deleted here meanwhile: the pending delete follows
+    return;
+  }
+  json created = versions.front().row;
+  created[e.key] = entry.id;
+  s.replica.save_base(e, entry.id, created);
+  if (meta->journal_seq && *meta->journal_seq != entry.seq) s.journal.erase(entry.seq);  // a later entry holds the edits
+  else s.journal.set_state(entry.seq, State::pending);
+  apply_server_row(ctx, e, server);
+  ctx.stats.pushed++;
+}
+
 // What the create could not carry is pushed as an update, not dropped: fields the
 // remote's create does not take (an incident created offline and then moved to
-// investigating), and, for an adopted create (the version first sent), edits made
-// here since (they collapsed into the create).
+// investigating).
 void keep_local_edits(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& local,
                       const json& server_in) {
   auto& s = ctx.s;
@@ -396,6 +436,14 @@ void push(SyncContext& ctx) {
       if (row) local = *row;
       base = s.replica.base(*e, entry.id).value_or(json());
       if (entry.op == Op::create) body = create_body(*e, local);
+      // A delete of a server-assigned row the server never acknowledged: its create
+      // was sent (else the two would have collapsed) and may have applied.
+      if (entry.op == Op::remove && e->server_assigned_ids && base.is_null()) {
+        auto versions = s.replica.history(*e, entry.id);
+        for (auto v = versions.rbegin(); v != versions.rend() && body.is_null(); ++v)
+          if (v->row.is_object()) body = create_body(*e, v->row);
+        if (body.is_null()) body = json::object();
+      }
       s.journal.set_state(entry.seq, State::in_flight);
       tx.commit();
     }
@@ -405,13 +453,20 @@ void push(SyncContext& ctx) {
     try {
       if (entry.op == Op::create) out = send_create(ctx, *e, entry, body, local);
       else if (entry.op == Op::update) out = send_update(ctx, *e, entry, base, local, decided);
+      else if (!body.is_null()) out = send_unmapped_delete(ctx, *e, entry, body);
       else out = send_delete(ctx, *e, entry, base);
     } catch (const Error& err) {
       std::lock_guard lock(s.mu);
       store::WriteTransaction tx(s.db);
-      if (err.code() == Code::invalid) {
+      // A create under a parent the server no longer has (a comment on an incident
+      // deleted there) is refused like a 422: retrying cannot help.
+      const bool parent_gone = err.code() == Code::not_found && entry.op == Op::create;
+      if (err.code() == Code::invalid || parent_gone) {
+        std::vector<FieldError> fields = to_fields(err);
+        if (parent_gone && !e->parent_field.empty())
+          fields = {{e->parent_field, "refers to a " + e->parent + " the server no longer has"}};
         // The server refused the write: kept, with its reasons, until fixed or dropped.
-        s.journal.set_state(entry.seq, State::rejected, err.what(), errors_json(to_fields(err)));
+        s.journal.set_state(entry.seq, State::rejected, err.what(), errors_json(fields));
         if (auto meta = s.replica.meta(*e, entry.id)) {
           meta->state = SyncState::rejected;
           s.replica.set_meta(*e, entry.id, *meta);
@@ -419,7 +474,7 @@ void push(SyncContext& ctx) {
         tx.commit();
         ctx.stats.rejected++;
         ctx.emit({{"type", "rejected"}, {"entity", e->name}, {"id", entry.id}, {"seq", entry.seq},
-                  {"errors", errors_json(to_fields(err))}});
+                  {"errors", errors_json(fields)}});
         continue;
       }
 #ifdef HSE_PLANTED_BUGS
@@ -442,12 +497,16 @@ void push(SyncContext& ctx) {
     switch (out.kind) {
       case Outcome::accepted:
         if (!out.decided.is_null()) record_decision(ctx, *e, entry, out.decided);
+        if (out.adopted) {
+          adopt_orphan(ctx, *e, entry, out.server);
+          break;
+        }
         if (e->server_assigned_ids && entry.op == Op::create) map_created(ctx, *e, entry, out.server);
         accept_pushed(ctx, *e, entry, out.server);
-        if (out.adopted || (entry.op == Op::create && has_update_only_fields(*e)))
-          keep_local_edits(ctx, *e, entry.id, local, out.server);
+        if (entry.op == Op::create && has_update_only_fields(*e)) keep_local_edits(ctx, *e, entry.id, local, out.server);
         break;
       case Outcome::deleted:
+        if (e->server_assigned_ids && out.server.is_object()) map_created(ctx, *e, entry, out.server);
         accept_deleted(ctx, *e, entry);
         break;
       case Outcome::conflict:

@@ -34,7 +34,7 @@ uint16_t shared_emulator_port() {
   return proc->port;
 }
 
-Sut::Sut(Mode m, int n, uint64_t s) : mode(m), seed(s), clock(std::make_shared<ManualClock>()), dir_(fresh_dir()) {
+Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k), clock(std::make_shared<ManualClock>()), dir_(fresh_dir()) {
   std::vector<std::shared_ptr<http::Transport>> inner;
   if (mode == Mode::in_process) {
     emu::EmulatorOptions eo;
@@ -109,10 +109,18 @@ void Sut::reopen(int i) {
   engine::EngineOptions o;
   o.clock = clock;
   o.random = std::make_shared<SeededRandom>(seed * 1'000'003 + static_cast<uint64_t>(i) * 101 + c.opens++);
-  adapters::fourhse::FourHseOptions fo;
-  fo.clock = clock;
-  o.remote = std::make_shared<adapters::fourhse::FourHseRemote>(fo, c.transport);
-  json config = {{"remote", {{"kind", "fourhse"}, {"url", "http://sim.invalid"}}},
+  std::string kind = "fourhse";
+  if (remote == RemoteKind::statuspage) {
+    adapters::statuspage::StatusPageOptions so;
+    so.clock = clock;
+    o.remote = std::make_shared<adapters::statuspage::StatusPageRemote>(so, c.transport);
+    kind = "statuspage";
+  } else {
+    adapters::fourhse::FourHseOptions fo;
+    fo.clock = clock;
+    o.remote = std::make_shared<adapters::fourhse::FourHseRemote>(fo, c.transport);
+  }
+  json config = {{"remote", {{"kind", kind}, {"url", "http://sim.invalid"}}},
                  // The widest page window: the pull fetches the next window on another
                  // thread while it applies this one, which would let a mid-round write
                  // land in a nondeterministic order; one window keeps replays exact.
@@ -144,7 +152,7 @@ std::optional<std::pair<std::string, std::string>> parent_of(const std::string& 
 
 }  // namespace
 
-void settle_and_check(Sut& sut) {
+void settle(Sut& sut) {
   sut.set_faults(json::object());
   for (auto& c : sut.clients) c.transport->disarm();
   const int n = static_cast<int>(sut.clients.size());
@@ -170,6 +178,11 @@ void settle_and_check(Sut& sut) {
     if (!any) break;
     clean_rounds();
   }
+}
+
+void settle_and_check(Sut& sut) {
+  settle(sut);
+  const int n = static_cast<int>(sut.clients.size());
 
   // Every journal is empty but for rejected entries (the server refused them: they
   // are listed with the server's reasons, as the app sees them in journal() and

@@ -298,3 +298,83 @@ TEST_F(StatusPage, StateRulesAreCheckedOffline) {
   EXPECT_EQ(server->calls["update"], 1);
   expect_mirrors_server(*a);
 }
+
+// Found by the property suite: each of these once lost a write or stuck the sync.
+
+TEST_F(StatusPage, ClientWinsRecreateLeavesNoCommentTheServerDeleted) {
+  a = open("sp-a", {{"policies", {{"statuspage_incident", "client_wins"}}}});
+  json inc = a->create("statuspage_incident", incident("Recreated"));
+  a->create("statuspage_comment", comment(inc["id"], "went with the incident"));
+  sync_ok(*a);
+  // Someone deletes the incident (its comments go with it) while we edit it.
+  server->remove("statuspage_incident", "1", true);
+  a->update("statuspage_incident", "1", {{"name", "Recreated, edited"}});
+  sync_ok(*a);
+  ASSERT_EQ(server->count("statuspage_incident"), 1u);
+  EXPECT_EQ(server->row("statuspage_incident", "2").value()["name"], "Recreated, edited");
+  EXPECT_EQ(a->get("statuspage_incident", inc["id"].get<std::string>())->at("id"), "2");
+  expect_mirrors_server(*a);  // no comment the server no longer has
+}
+
+TEST_F(StatusPage, CommentOnAnIncidentDeletedThereIsRefusedAndTheRoundGoesOn) {
+  a->create("statuspage_incident", incident("Deleted there"));
+  sync_ok(*a);
+  server->remove("statuspage_incident", "1", true);
+  json c = a->create("statuspage_comment", comment("1", "too late"));
+  std::vector<json> rejected;
+  a->set_event_sink([&](const json& ev) {
+    if (ev["type"] == "rejected") rejected.push_back(ev);
+  });
+  json report = sync_ok(*a);
+  EXPECT_EQ(report["stats"]["rejected"], 1);
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0]["errors"][0]["field"], "incident");
+  // The incident's deletion is pulled, the comment goes with it, and history keeps it.
+  EXPECT_FALSE(a->get("statuspage_incident", "1"));
+  EXPECT_FALSE(a->get("statuspage_comment", c["id"].get<std::string>()));
+  EXPECT_EQ(a->history("statuspage_comment", c["id"]).front().row["comment"], "too late");
+  expect_mirrors_server(*a);
+  sync_ok(*a);  // and the next round is clean
+}
+
+TEST_F(StatusPage, AnAdoptedCreateKeepsWhatOthersChangedSince) {
+  json inc = a->create("statuspage_incident", incident("Adopted"));
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  // Another user moves it on before our retry; we edit another field meanwhile.
+  json moved = server->row("statuspage_incident", "1").value();
+  moved["status"] = "investigating";
+  moved["investigation_date"] = "2026-11-28T10:15";
+  server->put("statuspage_incident", moved);
+  a->update("statuspage_incident", inc["id"], {{"description", "ours"}});
+  sync_ok(*a);
+  ASSERT_EQ(server->count("statuspage_incident"), 1u);
+  json srv = server->row("statuspage_incident", "1").value();
+  EXPECT_EQ(srv["status"], "investigating");
+  EXPECT_EQ(srv["investigation_date"], "2026-11-28T10:15");
+  EXPECT_EQ(srv["description"], "ours");
+  EXPECT_TRUE(a->conflicts().empty());
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, DeleteAfterALostCreateDeletesTheOrphan) {
+  json inc = a->create("statuspage_incident", incident("Lost then deleted"));
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  a->remove("statuspage_incident", inc["id"]);
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 0u);
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, DeleteAfterACreateThatNeverArrivedSendsNothing) {
+  json inc = a->create("statuspage_incident", incident("Never arrived"));
+  server->faults.push_back({FakeRemote::Fault::fail_before, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  a->remove("statuspage_incident", inc["id"]);
+  server->calls.clear();
+  sync_ok(*a);
+  EXPECT_EQ(server->calls["delete"], 0);
+  EXPECT_EQ(server->count("statuspage_incident"), 0u);
+  expect_mirrors_server(*a);
+}
