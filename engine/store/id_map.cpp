@@ -32,7 +32,8 @@ bool IdMap::is_mapped_server_id(const schema::Entity& e, const std::string& serv
   });
 }
 
-void IdMap::remap(const schema::Entity& e, const std::string& local_id, const std::string& server_id, int64_t now) {
+void IdMap::remap(const schema::Entity& e, const std::string& local_id, const std::string& server_id,
+                  std::pair<int64_t, int64_t> entries, int64_t now) {
   if (local_id == server_id) return;
   storage_call("map local id to server id", [&] {
     auto run = [&](const std::string& sql, std::initializer_list<std::string> values) {
@@ -48,8 +49,20 @@ void IdMap::remap(const schema::Entity& e, const std::string& local_id, const st
       run(std::string("DELETE FROM ") + t + " WHERE entity = ? AND id = ?", {e.name, server_id});
 
     run("UPDATE " + table + " SET " + quoted(e.key) + " = ? WHERE " + quoted(e.key) + " = ?", {server_id, local_id});
-    for (const char* t : {"base", "history", "journal", "conflicts"})
+    for (const char* t : {"base", "history", "conflicts"})
       run(std::string("UPDATE ") + t + " SET id = ? WHERE entity = ? AND id = ?", {server_id, e.name, local_id});
+    // Its journal entries lie between its create and its newest entry (a range of the
+    // key; an index on (entity, id) would cost every local write), or are its pending delete.
+    {
+      auto st = db_.prepare("UPDATE journal SET id = ? WHERE seq BETWEEN ? AND ? AND entity = ? AND id = ?");
+      st->bind(1, server_id);
+      st->bind(2, entries.first);
+      st->bind(3, entries.second);
+      st->bind(4, e.name);
+      st->bind(5, local_id);
+      st->exec();
+    }
+    run("UPDATE journal SET id = ? WHERE entity = ? AND id = ? AND op = 'delete'", {server_id, e.name, local_id});
     // Rows that name it: created here after it (nothing the server has can name a
     // local id), so their references, and any pending patch that sets one, follow.
     for (const auto& other : schema::entities())
@@ -60,9 +73,10 @@ void IdMap::remap(const schema::Entity& e, const std::string& local_id, const st
 #endif
         run("UPDATE " + table_of(other) + " SET " + quoted(f.name) + " = ? WHERE " + quoted(f.name) + " = ?",
             {server_id, local_id});
-        run("UPDATE journal SET patch = json_set(patch, ?, ?) WHERE entity = ? AND patch IS NOT NULL "
-            "AND json_extract(patch, ?) = ?",
-            {"$." + f.name, server_id, other.name, "$." + f.name, local_id});
+        // A referrer's pending change is its newest entry (pending entries collapse).
+        run("UPDATE journal SET patch = json_set(patch, ?, ?) WHERE seq IN (SELECT journal_seq FROM " +
+                table_of(other) + " WHERE " + quoted(f.name) + " = ?) AND patch IS NOT NULL AND json_extract(patch, ?) = ?",
+            {"$." + f.name, server_id, server_id, "$." + f.name, local_id});
       }
     // A row mapped before (re-created under a new id after the server deleted it):
     // its earlier names follow it, so that resolve() is one lookup.

@@ -10,7 +10,9 @@
 // Not thread-safe: the Engine serialises access.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 
 #include "engine/store/database.hpp"
@@ -26,10 +28,12 @@ class IdMap {
   std::string resolve(const schema::Entity& e, const std::string& id);
   // True when `server_id` is the id of a row created here (mapped from a local id).
   bool is_mapped_server_id(const schema::Entity& e, const std::string& server_id);
-  // Renames `local_id` to `server_id` everywhere (see above). A row already held
-  // under `server_id` (a copy the pull brought in) is dropped first: it is the same
-  // server row. Throws Code::storage on failure.
-  void remap(const schema::Entity& e, const std::string& local_id, const std::string& server_id, int64_t now);
+  // Renames `local_id` to `server_id` everywhere (see above). `entries`: the seqs of
+  // the row's first and newest journal entries (its create, its newest change; a
+  // pending delete is found apart). A row already held under `server_id` (a copy the
+  // pull brought in) is dropped first: it is the same server row. Throws Code::storage.
+  void remap(const schema::Entity& e, const std::string& local_id, const std::string& server_id,
+             std::pair<int64_t, int64_t> entries, int64_t now);
 
  private:
   Database& db_;

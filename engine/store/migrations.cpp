@@ -105,6 +105,8 @@ void v3(Database& db) {
       PRIMARY KEY (entity, local_id)
     ) WITHOUT ROWID;
     CREATE INDEX id_map_server ON id_map(entity, server_id);
+    -- A mapping renames a row's conflicts: found by row, not by scan.
+    CREATE INDEX conflicts_row ON conflicts(entity, id);
   )");
 }
 

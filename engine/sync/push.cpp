@@ -342,7 +342,9 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
 // transaction that records the push, and the app hears of it.
 void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entry, const json& server) {
   const std::string server_id = server.at(e.key).get<std::string>();
-  ctx.s.ids.remap(e, entry.id, server_id, ctx.s.replica.now());
+  auto meta = ctx.s.replica.meta(e, entry.id);
+  int64_t newest = meta && meta->journal_seq ? std::max(*meta->journal_seq, entry.seq) : entry.seq;
+  ctx.s.ids.remap(e, entry.id, server_id, {entry.seq, newest}, ctx.s.replica.now());
   ctx.emit({{"type", "mapped"}, {"entity", e.name}, {"local_id", entry.id}, {"id", server_id}});
   entry.id = server_id;
 }

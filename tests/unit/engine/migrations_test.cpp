@@ -38,6 +38,29 @@ TEST(Migrations, Version1FileUpgradesToCurrentKeepingItsRows) {
   EXPECT_TRUE(s.db.raw().tableExists("conflicts"));
 }
 
+// A replica made before the status-page entities (version 2) gains their tables and
+// the id map, and keeps its rows.
+TEST(Migrations, Version2FileGainsTheStatusPageTablesAndTheIdMap) {
+  const std::string path = test::temp_path("v2");
+  {
+    engine::store::Database db(path);
+    engine::store::migrate(db, 2);
+    db.exec("DROP TABLE e_statuspage_incident; DROP TABLE e_statuspage_comment;");
+    db.exec("INSERT INTO e_project (project_id, name, country, sync_state, version) "
+            "VALUES ('b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01', 'Kept', 'IT', 'synced', 1)");
+    EXPECT_FALSE(db.raw().tableExists("id_map"));
+  }
+  auto engine = engine::Engine::open(path);
+  auto& s = engine->state();
+  EXPECT_EQ(engine::store::schema_version(s.db), 3);
+  EXPECT_TRUE(s.db.raw().tableExists("id_map"));
+  EXPECT_TRUE(s.db.raw().tableExists("e_statuspage_incident"));
+  EXPECT_EQ(engine->get("project", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01")->at("name"), "Kept");
+  json inc = engine->create("statuspage_incident", {{"scope", 1}, {"service", 1}, {"name", "After the upgrade"},
+                                                    {"severity", "low"}, {"start_impact_date", "2026-11-28T08:00"}});
+  EXPECT_EQ(engine->get("statuspage_incident", inc["id"].get<std::string>())->at("name"), "After the upgrade");
+}
+
 TEST(Migrations, ANewerFileIsRefusedAndLeftAlone) {
   const std::string path = test::temp_path("future");
   {
