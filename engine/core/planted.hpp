@@ -17,6 +17,7 @@ enum class Bug : int {
   base_before_merge,            // pull: the server row becomes the base before the merge
   skip_orphan_lookup,           // push: a create that may have applied is sent again without find_orphan
   remap_forgets_references,     // id map: a mapped row's referrers keep its local id
+  update_ignores_server_changes,  // push: an update is sent without looking for fields the server changed too
 };
 
 inline std::atomic<int>& selected() {

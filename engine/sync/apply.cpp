@@ -265,8 +265,13 @@ void remove_locally(SyncContext& ctx, const schema::Entity& e, const std::string
         remove_locally(ctx, other, child, origin, detail);
   auto meta = *s.replica.meta(e, id);
   if (meta.journal_seq) {
-    if (auto entry = s.journal.get(*meta.journal_seq); entry && entry->state != journal::State::in_flight)
+    if (auto entry = s.journal.get(*meta.journal_seq); entry && entry->state != journal::State::in_flight) {
       s.journal.erase(entry->seq);
+      // A local change the server can no longer take (the row, or its parent, is gone
+      // there): never silently. The row's history keeps it, and the app is told.
+      ctx.emit({{"type", "discarded"}, {"entity", e.name}, {"id", id}, {"op", journal::to_string(entry->op)},
+                {"row", *row}, {"reason", "the row or its parent was deleted on the server"}});
+    }
   }
   s.replica.drop_base(e, id);
   s.replica.remove(e, *row, meta, {origin, std::nullopt, detail});

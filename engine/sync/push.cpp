@@ -181,6 +181,9 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
   merge::MergeResult overlap;
   overlap.row = json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
+#ifdef HSE_PLANTED_BUGS
+    if (planted::active(planted::Bug::update_ignores_server_changes)) break;
+#endif
     json b = base.is_object() ? base.value(it.key(), json()) : json();
     json r = server_norm.value(it.key(), json());
     if (r != b && r != it.value()) overlap.conflicts.push_back({it.key(), b, it.value(), r});

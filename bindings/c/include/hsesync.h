@@ -268,7 +268,9 @@ HSE_EXPORT hse_code hse_resolve(hse_engine* engine, const char* conflict_id, con
  * round_started, phase {"phase": "push"|"pull"}, entity {"entity"}, page {"entity",
  * "page", "pages", "rows"}, conflict {"conflict_id", "entity", "id", "kind"},
  * rejected {"entity", "id", "seq", ...}, mapped {"entity", "local_id", "id"} (a
- * row created here got the server's id), online, offline, error {"error"},
+ * row created here got the server's id), discarded {"entity", "id", "op", "row",
+ * "reason"} (a local change dropped because its row or parent was deleted on the
+ * server; the row's history keeps it), online, offline, error {"error"},
  * round_finished {"report"}. `event_json` is valid only during the call. */
 typedef void (*hse_event_fn)(void* user, const char* event_json);
 

@@ -227,8 +227,8 @@ class Engine:
 
     def set_event_callback(self, fn):
         """Calls ``fn(event)`` for each event (a dict with "type": round_started,
-        phase, entity, page, conflict, rejected, mapped, online, offline, error,
-        round_finished), in order, on the engine's event thread; ``sync()`` returns
+        phase, entity, page, conflict, rejected, mapped, discarded, online,
+        offline, error, round_finished), in order, on the engine's event thread; ``sync()`` returns
         once its round's events were delivered. ``fn`` may read and write this Engine
         but not call sync, wait_synced, stop, close or set_event_callback (they wait
         for event delivery). An exception in ``fn`` is printed and ignored.

@@ -321,14 +321,19 @@ TEST_F(StatusPage, CommentOnAnIncidentDeletedThereIsRefusedAndTheRoundGoesOn) {
   sync_ok(*a);
   server->remove("statuspage_incident", "1", true);
   json c = a->create("statuspage_comment", comment("1", "too late"));
-  std::vector<json> rejected;
+  std::vector<json> rejected, discarded;
   a->set_event_sink([&](const json& ev) {
     if (ev["type"] == "rejected") rejected.push_back(ev);
+    if (ev["type"] == "discarded") discarded.push_back(ev);
   });
   json report = sync_ok(*a);
   EXPECT_EQ(report["stats"]["rejected"], 1);
   ASSERT_EQ(rejected.size(), 1u);
   EXPECT_EQ(rejected[0]["errors"][0]["field"], "incident");
+  // Not silently: the app hears that the comment will not reach the server.
+  ASSERT_EQ(discarded.size(), 1u);
+  EXPECT_EQ(discarded[0]["entity"], "statuspage_comment");
+  EXPECT_EQ(discarded[0]["row"]["comment"], "too late");
   // The incident's deletion is pulled, the comment goes with it, and history keeps it.
   EXPECT_FALSE(a->get("statuspage_incident", "1"));
   EXPECT_FALSE(a->get("statuspage_comment", c["id"].get<std::string>()));
