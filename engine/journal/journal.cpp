@@ -119,11 +119,11 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
           // A create already sent may have been applied with its answer lost: then the
           // server holds the row, and only a pushed delete removes it (dropping both
           // entries would let the next pull bring the deleted row back).
-          if (last->attempts > 0 && last->state != State::rejected) return rewrite(Op::remove, nullptr);
+          if (last->attempts > 0 && last->state != State::rejected) return rewrite(Op::remove, last->patch);
           erase(last->seq);
           return std::nullopt;
         }
-        return rewrite(Op::create, nullptr);
+        return rewrite(Op::create, last->patch);
       case Op::update:
         if (op == Op::remove) return rewrite(Op::remove, nullptr);
         {

@@ -29,7 +29,10 @@ struct Entry {
   std::string entity;
   std::string id;
   Op op = Op::create;
-  json patch;  // update: the changed writable fields; create and delete: null (a create pushes the row)
+  // update: the changed writable fields; create and delete: null (a create pushes the
+  // row), except for a server-assigned row once its create was sent: the body that
+  // attempt sent, kept (also when the create becomes a delete) to find the row again.
+  json patch;
   State state = State::pending;
   bool cascade = false;
   int attempts = 0;

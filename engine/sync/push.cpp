@@ -27,6 +27,7 @@ struct Outcome {
   std::optional<Op> new_op;          // retry as another op (client_wins: re-create)
   json decided;                      // accepted after the policy settled overlapping fields: both sides
   bool adopted = false;              // a create found on the server after its answer was lost
+  json sent;                         // adopted: the body of the attempt that made it
 };
 
 std::vector<FieldError> to_fields(const Error& e) { return e.fields(); }
@@ -123,14 +124,23 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
   Outcome out;
   if (e.server_assigned_ids) {
     if (entry.attempts > 0) {
+      const json& sent = entry.patch.is_object() ? entry.patch : body;
 #ifdef HSE_PLANTED_BUGS
       if (!planted::active(planted::Bug::skip_orphan_lookup))
 #endif
-      if (auto found = find_orphan(ctx, e, id, body)) {
+      if (auto found = find_orphan(ctx, e, id, sent)) {
         out.server = *found;
+        out.sent = sent;
         out.kind = Outcome::accepted;
         out.adopted = true;
         return out;
+      }
+      // The earlier attempt never applied: this one is the one that may.
+      if (sent != body) {
+        std::lock_guard lock(ctx.s.mu);
+        store::WriteTransaction tx(ctx.s.db);
+        ctx.s.journal.set_patch(entry.seq, body);
+        tx.commit();
       }
     }
     out.server = ctx.remote.create(e.name, body);
@@ -358,7 +368,8 @@ void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entr
 // sent) as the base, so that edits made here since and edits someone made there
 // since both survive, and a field both changed goes to the conflict policy
 // (apply_server_row). What is left to push becomes an update.
-void adopt_orphan(SyncContext& ctx, const schema::Entity& e, journal::Entry& entry, const json& server) {
+void adopt_orphan(SyncContext& ctx, const schema::Entity& e, journal::Entry& entry, const json& server,
+                  const json& sent) {
   auto& s = ctx.s;
   map_created(ctx, e, entry, server);
   auto meta = s.replica.meta(e, entry.id);
@@ -367,7 +378,10 @@ void adopt_orphan(SyncContext& ctx, const schema::Entity& e, journal::Entry& ent
     accept_pushed(ctx, e, entry, server);  // deleted here meanwhile: the pending delete follows
     return;
   }
+  // The row as the lost attempt made it: what it sent, over the row as created here
+  // for the fields a create does not carry (their defaults).
   json created = versions.front().row;
+  for (auto it = sent.begin(); it != sent.end(); ++it) created[it.key()] = it.value();
   created[e.key] = entry.id;
   s.replica.save_base(e, entry.id, created);
   if (meta->journal_seq && *meta->journal_seq != entry.seq) s.journal.erase(entry.seq);  // a later entry holds the edits
@@ -441,14 +455,17 @@ void push(SyncContext& ctx) {
       if (row) local = *row;
       base = s.replica.base(*e, entry.id).value_or(json());
       if (entry.op == Op::create) body = create_body(*e, local);
+      // The body a server-assigned create is about to send is kept in its entry, in the
+      // transaction that marks it in flight: if the answer is lost, or the process dies,
+      // the retry looks for exactly that (find_orphan), whatever was edited since.
+      if (entry.op == Op::create && e->server_assigned_ids && (entry.attempts == 0 || !entry.patch.is_object())) {
+        s.journal.set_patch(entry.seq, body);
+        entry.patch = body;
+      }
       // A delete of a server-assigned row the server never acknowledged: its create
       // was sent (else the two would have collapsed) and may have applied.
-      if (entry.op == Op::remove && e->server_assigned_ids && base.is_null()) {
-        auto versions = s.replica.history(*e, entry.id);
-        for (auto v = versions.rbegin(); v != versions.rend() && body.is_null(); ++v)
-          if (v->row.is_object()) body = create_body(*e, v->row);
-        if (body.is_null()) body = json::object();
-      }
+      if (entry.op == Op::remove && e->server_assigned_ids && base.is_null())
+        body = entry.patch.is_object() ? entry.patch : json::object();
       s.journal.set_state(entry.seq, State::in_flight);
       tx.commit();
     }
@@ -503,7 +520,7 @@ void push(SyncContext& ctx) {
       case Outcome::accepted:
         if (!out.decided.is_null()) record_decision(ctx, *e, entry, out.decided);
         if (out.adopted) {
-          adopt_orphan(ctx, *e, entry, out.server);
+          adopt_orphan(ctx, *e, entry, out.server, out.sent);
           break;
         }
         if (e->server_assigned_ids && entry.op == Op::create) map_created(ctx, *e, entry, out.server);

@@ -383,3 +383,20 @@ TEST_F(StatusPage, DeleteAfterACreateThatNeverArrivedSendsNothing) {
   EXPECT_EQ(server->count("statuspage_incident"), 0u);
   expect_mirrors_server(*a);
 }
+
+TEST_F(StatusPage, EditingTheRecoveryKeyAfterALostAnswerMakesNoDuplicate) {
+  json body = incident("Own reference");
+  body["external_reference"] = "TICKET-1";
+  json inc = a->create("statuspage_incident", body);
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  // The retry looks for what the lost attempt sent, kept in the journal entry.
+  EXPECT_EQ(a->journal().at(0).patch.value("external_reference", ""), "TICKET-1");
+  a->update("statuspage_incident", inc["id"], {{"external_reference", "TICKET-2"}, {"name", "Renamed"}});
+  sync_ok(*a);
+  ASSERT_EQ(server->count("statuspage_incident"), 1u);
+  json srv = server->row("statuspage_incident", "1").value();
+  EXPECT_EQ(srv["external_reference"], "TICKET-2");
+  EXPECT_EQ(srv["name"], "Renamed");
+  expect_mirrors_server(*a);
+}
