@@ -25,7 +25,6 @@ struct Outcome {
   std::vector<std::string> fields;   // conflict
   json local, base;                  // conflict
   std::optional<Op> new_op;          // retry as another op (client_wins: re-create)
-  json decided;                      // accepted after the policy settled overlapping fields: both sides
   bool adopted = false;              // a create found on the server after its answer was lost
   json sent;                         // adopted: the body of the attempt that made it
 };
@@ -172,10 +171,22 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
   return out;
 }
 
-// `decided` gets the policy's settlement of overlapping fields as soon as it is made,
-// so that it is recorded even when the update's answer is then lost.
+// A same-field conflict the policy settled during the push is a decision like any
+// other: counted, and recorded in history with both sides, so the losing value (the
+// server's under client_wins, ours under server_wins) is never lost without a trace.
+// The row itself is unchanged here; accept_pushed then writes the server's answer.
+void record_decision(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& detail) {
+  auto meta = ctx.s.replica.meta(e, entry.id);
+  auto row = ctx.s.replica.get(e, entry.id);
+  if (meta && row) ctx.s.replica.replace(e, *row, *row, *meta, {store::Origin::conflict, entry.seq, detail});
+  ctx.stats.conflicts++;
+}
+
+// The policy's settlement of overlapping fields is recorded, in its own transaction,
+// before the update is sent: whatever becomes of the update (its answer lost, the
+// process killed), the decision and the server's value it overrides are in history.
 Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& base,
-                    const json& local, json& decided) {
+                    const json& local) {
   Outcome out;
   auto server = ctx.remote.view(e.name, entry.id);
   if (!server) {
@@ -214,9 +225,12 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
       if (settled.row.value(c.field, json()) == c.remote) patch.erase(c.field);
       else patch[c.field] = settled.row[c.field];
     }
-    out.decided = {{"conflict", "update_update"}, {"decisions", settled.decisions}, {"base", base},
-                   {"local", local}, {"remote", server_norm}};
-    decided = out.decided;
+    json decided = {{"conflict", "update_update"}, {"decisions", settled.decisions}, {"base", base},
+                    {"local", local}, {"remote", server_norm}};
+    std::lock_guard lock(ctx.s.mu);
+    store::WriteTransaction tx(ctx.s.db);
+    record_decision(ctx, e, entry, decided);
+    tx.commit();
   }
   if (patch.empty()) {
     out.kind = Outcome::accepted;
@@ -269,17 +283,6 @@ Outcome send_delete(SyncContext& ctx, const schema::Entity& e, const journal::En
   ctx.remote.remove(e.name, entry.id, true);
   out.kind = Outcome::deleted;
   return out;
-}
-
-// A same-field conflict the policy settled during the push is a decision like any
-// other: counted, and recorded in history with both sides, so the losing value (the
-// server's under client_wins, ours under server_wins) is never lost without a trace.
-// The row itself is unchanged here; accept_pushed then writes the server's answer.
-void record_decision(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& detail) {
-  auto meta = ctx.s.replica.meta(e, entry.id);
-  auto row = ctx.s.replica.get(e, entry.id);
-  if (meta && row) ctx.s.replica.replace(e, *row, *row, *meta, {store::Origin::conflict, entry.seq, detail});
-  ctx.stats.conflicts++;
 }
 
 // Settles a whole-row conflict from the push by the entity's policy; returns false
@@ -441,8 +444,17 @@ void push(SyncContext& ctx) {
       e = &schema::entity(entry.entity);
       if (s.conflicts.open_for(e->name, entry.id)) continue;  // waits for the app
       auto row = s.replica.get(*e, entry.id);
-      if (entry.op != Op::remove && !row) continue;  // cannot happen: collapsing removes such entries
       store::WriteTransaction tx(s.db);
+      if (entry.op != Op::remove && !row) {
+        // Deleted here while this entry was in flight (the delete became an entry of its
+        // own), and the send failed: the delete goes on alone, knowing what was sent.
+        if (auto del = s.journal.delete_entry(e->name, entry.id); del && entry.patch.is_object() &&
+                                                                   entry.op == Op::create)
+          s.journal.set_patch(*del, entry.patch);
+        s.journal.erase(entry.seq);
+        tx.commit();
+        continue;
+      }
       if (auto reason = row ? waits_for(ctx, *e, *row) : std::nullopt) {
         s.journal.set_state(entry.seq, State::blocked, *reason);
         auto meta = *s.replica.meta(*e, entry.id);
@@ -471,10 +483,9 @@ void push(SyncContext& ctx) {
     }
 
     Outcome out;
-    json decided;
     try {
       if (entry.op == Op::create) out = send_create(ctx, *e, entry, body, local);
-      else if (entry.op == Op::update) out = send_update(ctx, *e, entry, base, local, decided);
+      else if (entry.op == Op::update) out = send_update(ctx, *e, entry, base, local);
       else if (!body.is_null()) out = send_unmapped_delete(ctx, *e, entry, body);
       else out = send_delete(ctx, *e, entry, base);
     } catch (const Error& err) {
@@ -507,7 +518,6 @@ void push(SyncContext& ctx) {
         continue;
       }
 #endif
-      if (!decided.is_null()) record_decision(ctx, *e, entry, decided);  // taken, whatever became of the update
       s.journal.set_state(entry.seq, State::pending);
       s.journal.count_attempt(entry.seq, err.what());
       tx.commit();
@@ -518,7 +528,6 @@ void push(SyncContext& ctx) {
     store::WriteTransaction tx(s.db);
     switch (out.kind) {
       case Outcome::accepted:
-        if (!out.decided.is_null()) record_decision(ctx, *e, entry, out.decided);
         if (out.adopted) {
           adopt_orphan(ctx, *e, entry, out.server, out.sent);
           break;

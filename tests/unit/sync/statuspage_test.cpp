@@ -400,3 +400,41 @@ TEST_F(StatusPage, EditingTheRecoveryKeyAfterALostAnswerMakesNoDuplicate) {
   EXPECT_EQ(srv["name"], "Renamed");
   expect_mirrors_server(*a);
 }
+
+TEST_F(StatusPage, DeletedWhileItsCreateWasInFlightAndTheSendFailed) {
+  json inc = a->create("statuspage_incident", incident("Short-lived"));
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op == "create" && entity == "statuspage_incident") a->remove("statuspage_incident", inc["id"]);
+  };
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  server->on_call = nullptr;
+  EXPECT_EQ(server->count("statuspage_incident"), 1u);  // the create applied; its answer was lost
+  sync_ok(*a);
+  EXPECT_EQ(server->count("statuspage_incident"), 0u);  // found by what was sent, and deleted
+  expect_mirrors_server(*a);
+}
+
+namespace {
+struct Killed {};  // not an hse::Error: the process dies here
+}  // namespace
+
+TEST_F(StatusPage, APolicyDecisionIsRecordedBeforeTheUpdateIsSent) {
+  a = open("sp-a", {{"policies", {{"statuspage_incident", "client_wins"}}}});
+  a->create("statuspage_incident", incident("Decided"));
+  sync_ok(*a);
+  a->update("statuspage_incident", "1", {{"description", "ours"}});
+  json theirs = server->row("statuspage_incident", "1").value();
+  theirs["description"] = "theirs";
+  server->put("statuspage_incident", theirs);
+  server->on_call = [&](const std::string& op, const std::string&, const std::string&) {
+    if (op == "update") throw Killed{};
+  };
+  EXPECT_THROW(a->sync(), Killed);
+  server->on_call = nullptr;
+  // The server's value the policy overrode is in history, though the update never went out.
+  bool recorded = false;
+  for (const auto& v : a->history("statuspage_incident", "1"))
+    if (v.origin == "conflict" && v.detail.value("remote", json()).value("description", json()) == "theirs") recorded = true;
+  EXPECT_TRUE(recorded);
+}
