@@ -48,7 +48,7 @@ std::vector<journal::Entry> newer_entries(SyncContext& ctx, const std::string& e
 }  // namespace
 
 json RoundStats::to_json() const {
-  return {{"pushed", pushed},   {"rejected", rejected}, {"blocked", blocked}, {"conflicts", conflicts},
+  return {{"pushed", pushed},   {"mapped", mapped},       {"rejected", rejected}, {"blocked", blocked}, {"conflicts", conflicts},
           {"pulled", pulled},   {"unchanged", unchanged}, {"deleted", deleted}, {"pages", pages}};
 }
 

@@ -361,6 +361,7 @@ void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entr
   auto meta = ctx.s.replica.meta(e, entry.id);
   int64_t newest = meta && meta->journal_seq ? std::max(*meta->journal_seq, entry.seq) : entry.seq;
   ctx.s.ids.remap(e, entry.id, server_id, {entry.seq, newest}, ctx.s.replica.now());
+  ctx.stats.mapped++;
   ctx.emit({{"type", "mapped"}, {"entity", e.name}, {"local_id", entry.id}, {"id", server_id}});
   entry.id = server_id;
 }
@@ -420,14 +421,28 @@ void keep_local_edits(SyncContext& ctx, const schema::Entity& e, const std::stri
 
 }  // namespace
 
+static bool push_pass(SyncContext& ctx);
+
 void push(SyncContext& ctx) {
+  ctx.emit({{"type", "phase"}, {"phase", "push"}});
+  // A pass can block an entry that waits for a row created later in the same pass (a
+  // comment before the re-create of its incident, which client_wins appends to the
+  // journal): once that row has its server id, another pass sends what waited.
+  for (int pass = 0; pass < 4; ++pass) {
+    const int mapped_before = ctx.stats.mapped;
+    if (!push_pass(ctx) || ctx.stats.mapped == mapped_before) break;
+  }
+}
+
+// One pass over the journal; true when an entry waited for a row not yet created there.
+static bool push_pass(SyncContext& ctx) {
   auto& s = ctx.s;
   {
     // Blocked entries are looked at again: their blocker may be fixed or dropped.
     std::lock_guard lock(s.mu);
     store::storage_call("unblock journal", [&] { s.db.exec("UPDATE journal SET state = 'pending' WHERE state = 'blocked'"); });
   }
-  ctx.emit({{"type", "phase"}, {"phase", "push"}});
+  bool waited = false;
   int64_t after = 0;
   for (;;) {
     ctx.check_cancel();
@@ -456,6 +471,7 @@ void push(SyncContext& ctx) {
         continue;
       }
       if (auto reason = row ? waits_for(ctx, *e, *row) : std::nullopt) {
+        waited = waited || reason->rfind("waits for", 0) == 0;
         s.journal.set_state(entry.seq, State::blocked, *reason);
         auto meta = *s.replica.meta(*e, entry.id);
         meta.state = SyncState::blocked;
@@ -549,6 +565,7 @@ void push(SyncContext& ctx) {
     }
     tx.commit();
   }
+  return waited;
 }
 
 }  // namespace hse::engine::sync

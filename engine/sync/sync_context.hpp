@@ -24,6 +24,7 @@ using Resolver = std::function<std::optional<json>(const json& conflict)>;
 
 struct RoundStats {
   int pushed = 0;
+  int mapped = 0;     // rows created here that got the server's id
   int rejected = 0;
   int blocked = 0;
   int conflicts = 0;

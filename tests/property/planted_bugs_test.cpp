@@ -72,3 +72,6 @@ TEST(PlantedBugs, SkippedOrphanLookupIsCaught) { EXPECT_FALSE(statuspage_propert
 TEST(PlantedBugs, RemapForgettingReferencesIsCaught) {
   EXPECT_FALSE(statuspage_property_holds(Bug::remap_forgets_references, kBudget));
 }
+TEST(PlantedBugs, UpdateIgnoringServerChangesIsCaught) {
+  EXPECT_FALSE(statuspage_property_holds(Bug::update_ignores_server_changes, kBudget));
+}

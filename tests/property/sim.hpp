@@ -70,6 +70,8 @@ class SimTransport final : public http::Transport {
     const bool lose = lose_answers > 0 && r.method == "POST" && !lose_answer_of.empty() &&
                       r.target.find(lose_answer_of) != std::string::npos;
     http::Response resp = inner_->send(r);
+    const bool lost = (n == crash_at && crash_after_answer) || (lose && resp.status / 100 == 2);
+    if (observe) observe(r, resp, !lost);
     if (n == crash_at && crash_after_answer) throw Crash{};
     if (lose && resp.status / 100 == 2) {
       --lose_answers;
@@ -104,6 +106,9 @@ class SimTransport final : public http::Transport {
   // lost_response fault aimed at one kind of write.
   int lose_answers = 0;
   std::string lose_answer_of;
+  // Sees every request the server answered, with its answer and whether the client
+  // gets it (false: lost, or a crash after it); kept across disarm().
+  std::function<void(const http::Request&, const http::Response&, bool delivered)> observe;
 
  private:
   std::shared_ptr<http::Transport> inner_;

@@ -196,7 +196,8 @@ struct DeleteIncident : Cmd {
     } catch (const Error&) {
       return;
     }
-    w.ack(client, "delete", "statuspage_incident", incident, nullptr);
+    const SpIncident& inc = w.incidents.at(incident);
+    w.ack(client, "delete", "statuspage_incident", incident, nullptr, inc.creator == client ? "" : *id);
   }
   void show(std::ostream& os) const override {
     os << "client " << client << " deletes incident " << incident << (cascade ? " (cascade)" : "");
@@ -234,7 +235,14 @@ struct ServerWrite {
     if (kind == 0 && !m.has(tag)) m.incidents.push_back({tag, -1});
     if (kind == 1) m.last_server_edit = tag;
   }
+  // Snapshots bracket the write: whatever changed the server between the last snapshot
+  // and this one is the running round's client's push (if any).
   void run(SpWorld& w) const {
+    w.snapshot(w.round_client);
+    write(w);
+    w.snapshot(-1);
+  }
+  void write(SpWorld& w) const {
     Sut& s = w.sut;
     if (kind == 0) {
       if (w.incidents.count(tag)) return;
@@ -268,7 +276,7 @@ struct ServerWrite {
       w.ack(-1, "create", "statuspage_comment", tag, {{"comment", text}, {"internal", internal}});
     } else {
       auto r = s.server("POST", "/incident/" + *id + "/delete");
-      if (r.status == 200) w.ack(-1, "delete", "statuspage_incident", tag, nullptr);
+      if (r.status == 200) w.ack(-1, "delete", "statuspage_incident", tag, nullptr, *id);
     }
   }
   std::string show() const {
@@ -287,8 +295,22 @@ struct ServerEdit : Cmd {
   void show(std::ostream& os) const override { os << "another API user " << w.show(); }
 };
 
+// One round of `client` under `faults`, bracketed by snapshots (SpWorld::round_start);
+// the round counts as having pulled only if its report is ok.
 inline void sp_round(SpWorld& w, int client, const json& faults) {
-  run_round(w.sut, client, faults);
+  Sut& s = w.sut;
+  w.round_start(client);
+  if (!faults.empty()) s.set_faults(faults);
+  bool ok = false;
+  try {
+    ok = s.clients[client].engine->sync().value("ok", false);
+  } catch (...) {
+    s.set_faults(json::object());
+    w.round_end(false);
+    throw;
+  }
+  s.set_faults(json::object());
+  w.round_end(ok);
 }
 
 struct SyncRound : Cmd {

@@ -94,6 +94,50 @@ std::optional<std::string> SpWorld::incident_id_for(int client, const std::strin
   return server_incident_id(tag);
 }
 
+SpWorld::SpWorld(int clients, uint64_t seed) : sut(Mode::in_process, clients, seed, RemoteKind::statuspage) {
+  for (size_t k = 0; k < sut.clients.size(); ++k)
+    sut.clients[k].transport->observe = [this, k = static_cast<int>(k)](const http::Request& r,
+                                                                           const http::Response& resp, bool delivered) {
+      if (delivered && resp.status / 100 == 2 && r.target.find("/incident") == 0) {
+        // The server's id of a client's incident reaching its client.
+        json answer = json::parse(resp.body, nullptr, false);
+        std::vector<json> rows;
+        if (r.method == "POST" && r.target == "/incident/create" && answer.is_object()) rows.push_back(answer);
+        if (r.method == "GET" && r.target.find("external_reference=") != std::string::npos && answer.is_array())
+          rows.assign(answer.begin(), answer.end());
+        for (const auto& row : rows)
+          for (const auto& [tag, inc] : incidents)
+            if (inc.creator == k && row.value("external_reference", json()) == inc.external_reference &&
+                row.value("id", json()).is_number_integer())
+              create_known.emplace(tag, std::make_pair(ack_seq, std::to_string(row["id"].get<int64_t>())));
+      }
+      if (resp.status != 404 || r.method != "POST" || r.target.find("/comment") == std::string::npos) return;
+      json body = json::parse(r.body, nullptr, false);
+      if (!body.is_object() || !body.value("comment", json()).is_string()) return;
+      for (const auto& [tag, c] : comments) {
+        if (c.text != body["comment"].get<std::string>()) continue;
+        refused.insert(tag);
+        auto it = incidents.find(c.incident);
+        if (it == incidents.end()) continue;
+        auto list = sut.server("GET", "/incident?per_page=100&external_reference=" + url_encode(it->second.external_reference));
+        if (list.status == 200 && !json::parse(list.body).empty()) refused_while_present.insert(tag);
+      }
+    };
+}
+
+void SpWorld::snapshot(int by) {
+  std::map<std::string, std::string> tag_of_ref;
+  for (const auto& [tag, inc] : incidents) tag_of_ref[inc.external_reference] = tag;
+  SpSnapshot snap;
+  snap.seq = ++ack_seq;
+  snap.by = by;
+  for (auto& [id, row] : server_incidents()) {
+    auto t = tag_of_ref.find(row.value("external_reference", json()).is_string() ? row["external_reference"].get<std::string>() : "");
+    if (t != tag_of_ref.end()) snap.incidents[t->second] = std::move(row);
+  }
+  snapshots.push_back(std::move(snap));
+}
+
 void check_statuspage(SpWorld& w, bool final) {
   Sut& sut = w.sut;
   if (final) settle(sut);
@@ -110,13 +154,49 @@ void check_statuspage(SpWorld& w, bool final) {
 
   // 1. No create twice: every incident on the server is somebody's create (its
   // external_reference names it), each at most once; every comment likewise by its text.
+  // One documented exception (README.md "Server-assigned ids"): an incident created
+  // with the app's own external_reference is found again after a lost answer only if
+  // it still matches every field the create sent. If someone else edited one of those
+  // fields on the orphan before its creator learned its id, the retried create finds
+  // nothing and creates it again: both copies stay, and a write is kept if either copy
+  // has it. (With the engine's "hsesync:" reference the orphan is always found.)
+  std::map<std::string, std::vector<std::string>> copies;  // tag -> its ids, when it exists twice
+  auto orphan_edited = [&](const std::string& tag) {
+    const SpIncident& inc = w.incidents.at(tag);
+    if (inc.creator < 0 || inc.external_reference.rfind("hsesync:", 0) == 0) return false;
+    const SpAck* create = nullptr;
+    for (const auto& a : w.acks)
+      if (a.op == "create" && a.entity == kIncident && a.tag == tag) create = &a;
+    if (!create) return false;
+    auto known = w.create_known.find(tag);
+    for (const auto& b : w.acks) {
+      if (b.writer == inc.creator || b.op != "update" || b.entity != kIncident || b.tag != tag) continue;
+      if (known != w.create_known.end() && b.seq > known->second.first) continue;
+      for (auto f = b.fields.begin(); f != b.fields.end(); ++f)
+        if (f.key() != "external_reference" && create->fields.contains(f.key())) return true;
+    }
+    return false;
+  };
+  auto is_copy = [&](const std::string& tag, const json& id) {
+    auto c = copies.find(tag);
+    if (c == copies.end()) return false;
+    for (const auto& one : c->second)
+      if (id == one) return true;
+    return false;
+  };
   for (const auto& [id, row] : S_inc) {
     const std::string ref = row.value("external_reference", json()).is_string() ? row["external_reference"].get<std::string>() : "";
     auto t = tag_of_ref.find(ref);
     if (t == tag_of_ref.end()) RC_FAIL("incident " + id + " is on the server but nobody created it: " + row.dump());
     auto [it, fresh] = server_id_of_incident.emplace(t->second, id);
-    if (!fresh)
+    if (fresh) continue;
+    if (!orphan_edited(t->second))
       RC_FAIL("incident '" + ref + "' (tag " + t->second + ") exists twice on the server: " + it->second + " and " + id);
+    // The creator's copy is the later create (ids grow); the other is the orphan.
+    auto& all = copies[t->second];
+    if (all.empty()) all.push_back(it->second);
+    all.push_back(id);
+    if (std::stoll(id) > std::stoll(it->second)) it->second = id;
   }
   for (const auto& [id, row] : S_com) {
     auto t = tag_of_text.find(row.value("comment", ""));
@@ -127,7 +207,7 @@ void check_statuspage(SpWorld& w, bool final) {
     // 3. It hangs under the incident its writer created it for.
     const auto& c = w.comments.at(t->second);
     auto want = server_id_of_incident.find(c.incident);
-    if (want == server_id_of_incident.end() || row["incident"] != want->second)
+    if (want == server_id_of_incident.end() || (row["incident"] != want->second && !is_copy(c.incident, row["incident"])))
       RC_FAIL(who(c.creator) + "'s comment '" + c.text + "' (" + id + ") is under incident " + row["incident"].dump() +
               ", not under incident " + c.incident + " it was written for (" +
               (want == server_id_of_incident.end() ? std::string("not on the server") : want->second) + ")");
@@ -149,7 +229,34 @@ void check_statuspage(SpWorld& w, bool final) {
       // server may only refuse a row that concurrent state changes merged into an
       // invalid mix of status and dates. Anything else is a write sent wrong (to an
       // id that is not the server's, say) and then parked as "rejected".
-      if (entry.state == engine::journal::State::rejected) {
+      // One exception: a comment whose incident another user (or client) deleted before
+      // the comment's create reached the server is refused for its `incident` (the
+      // server no longer has it). Then the server must really have answered 404 to
+      // the comment's POST, at a moment its incident was on the server under no id
+      // (the transport looks when it sees the 404; the incident may come back later,
+      // re-created by a client_wins edit), and someone else than the comment's writer
+      // must have deleted the incident.
+      if (entry.state == engine::journal::State::rejected && entry.entity == kComment &&
+          entry.op == engine::journal::Op::create) {
+        const SpComment* c = nullptr;
+        std::string tag;
+        for (const auto& [t, comment] : w.comments)
+          if (comment.creator == i && comment.local_id == entry.id) c = &comment, tag = t;
+        if (!c) RC_FAIL("a comment create nobody made was refused: " + where);
+        for (const auto& err : entry.errors)
+          if (err.value("field", "") != "incident")
+            RC_FAIL("a comment create refused for something else than its incident: " + where);
+        if (!w.refused.count(tag))
+          RC_FAIL("a comment create marked refused, but the server never refused it: " + where);
+        if (w.refused_while_present.count(tag))
+          RC_FAIL("a comment create refused while its incident " + c->incident + " was on the server: " + where);
+        bool deleted_by_other = false;
+        for (const auto& a : w.acks)
+          deleted_by_other = deleted_by_other ||
+                             (a.op == "delete" && a.entity == kIncident && a.tag == c->incident && a.writer != i);
+        if (!deleted_by_other)
+          RC_FAIL("a comment create refused, but nobody else deleted its incident " + c->incident + ": " + where);
+      } else if (entry.state == engine::journal::State::rejected) {
         if (entry.entity != kIncident || entry.op != engine::journal::Op::update)
           RC_FAIL("a valid write was refused by the server: " + where);
         for (const auto& err : entry.errors) {
@@ -228,6 +335,11 @@ void check_statuspage(SpWorld& w, bool final) {
       if (v.origin == "conflict" || v.origin == "resolution") recorded.insert({kIncident, tag});
     auto sid = server_id_of_incident.find(tag);
     if (sid == server_id_of_incident.end() || held[inc.creator].count({kIncident, sid->second})) continue;
+    // Deleted on the server and created again under a new id (by another client's
+    // client_wins edit, or by the creator's retried create, see the deletes below):
+    // another row, which the creator's local id does not name.
+    auto known = w.create_known.find(tag);
+    if (known != w.create_known.end() && known->second.second != sid->second && w.deleted_tags().count(tag)) continue;
     auto row = eng.get(kIncident, inc.local_id);
     if (!row) RC_FAIL("client " + std::to_string(inc.creator) + ": get(" + inc.local_id + ") finds nothing, but incident " +
                       tag + " is on the server as " + sid->second);
@@ -242,6 +354,11 @@ void check_statuspage(SpWorld& w, bool final) {
     auto sid = server_id_of_comment.find(tag);
     if (sid == server_id_of_comment.end() || held[c.creator].count({kComment, sid->second})) continue;
     auto row = sut.clients[c.creator].engine->get(kComment, c.local_id);
+    // Deleted here (with its incident) before its create was answered, and back from
+    // the server since (the incident's delete lost to a server edit): the server's
+    // copy is another row to this client, which its local id no longer names.
+    auto hist = sut.clients[c.creator].engine->history(kComment, c.local_id);
+    if (!row && !hist.empty() && hist.back().op == "delete") continue;
     if (!row || (*row)["id"] != sid->second)
       RC_FAIL("client " + std::to_string(c.creator) + ": get(" + c.local_id + ") answers " + (row ? row->dump() : "nothing") +
               ", the server has comment '" + c.text + "' as " + sid->second);
@@ -259,6 +376,47 @@ void check_statuspage(SpWorld& w, bool final) {
     if (a.op == "delete") deleted.insert(a.tag);
   auto incident_tag = [&](const SpAck& a) {
     return a.entity == kIncident ? a.tag : w.comments.at(a.tag).incident;
+  };
+  // The read-check-write limit (README.md): the push compares the server's row with
+  // the base and writes only the fields changed here; without versions or ETags an edit
+  // undone on the server before the push (the field back at the base's value) is
+  // invisible, and the push's value wins. So another API user's write `a` of field f
+  // to v, found overwritten with y, is excused when
+  //  - a client k had written f := y before `a` (an acknowledged update; its push, later);
+  //  - v is a value f had on the server before (the last snapshot with f == v before `a`:
+  //    m0), i.e. `a` restored it;
+  //  - k did not itself move f away from v (the snapshot after m0 is not k's doing), and
+  //    no round of k that pulled completely ran between m0 and `a`: k's base could
+  //    still have f == v. A round of k that saw the change away would have rebased k's
+  //    edit on it, and its push would then see the restore as a server change.
+  auto undone_before_push = [&](const SpAck& a, const std::string& f, const json& y) {
+    if (a.writer >= 0 || a.op != "update" || a.entity != kIncident) return false;
+    const json& v = a.fields.at(f);
+    const SpSnapshot* m0 = nullptr;
+    const SpSnapshot* m1 = nullptr;
+    for (const auto& snap : w.snapshots) {
+      if (snap.seq >= a.seq) break;
+      auto r = snap.incidents.find(a.tag);
+      if (r == snap.incidents.end()) continue;
+      if (r->second.value(f, json()) == v) {
+        m0 = &snap;
+        m1 = nullptr;
+      } else if (m0 && !m1) {
+        m1 = &snap;
+      }
+    }
+    if (!m0 || !m1) return false;
+    for (const auto& b : w.acks) {
+      if (b.seq >= a.seq || b.writer < 0 || b.op != "update" || b.entity != kIncident || b.tag != a.tag ||
+          !b.fields.is_object() || !b.fields.contains(f) || b.fields[f] != y)
+        continue;
+      if (m1->by == b.writer) continue;
+      bool pulled = false;
+      for (const auto& snap : w.snapshots)
+        pulled = pulled || (snap.round_end_of == b.writer && snap.round_start > m0->seq && snap.seq < a.seq);
+      if (!pulled) return true;
+    }
+    return false;
   };
   for (const auto& a : w.acks) {
     std::string what = who(a.writer) + "'s acknowledged " + a.op + " #" + std::to_string(a.seq) + " of " + a.entity +
@@ -278,6 +436,15 @@ void check_statuspage(SpWorld& w, bool final) {
       bool later = false;  // written again after the delete (a client's edit kept by its policy)
       for (const auto& b : w.acks) later = later || (b.seq > a.seq && b.entity == a.entity && b.tag == a.tag);
       if (later) continue;
+      // Deleted by someone else while its creator had not yet learned its id (the
+      // create's answer lost): the creator's retried create finds nothing by its
+      // external_reference and creates it again, under a new id. The API keeps no
+      // tombstones, so no client can tell (the limit the 4HSE suite documents too).
+      const SpIncident& inc = w.incidents.at(a.tag);
+      auto known = w.create_known.find(a.tag);
+      if (inc.creator >= 0 && inc.creator != a.writer && !a.server_id.empty() && sid->second != a.server_id &&
+          (known == w.create_known.end() || known->second.first > a.seq))
+        continue;
       RC_FAIL(what + ": the incident is still on the server " + srow->dump());
     }
     if (!srow) {
@@ -287,11 +454,15 @@ void check_statuspage(SpWorld& w, bool final) {
     for (auto it = a.fields.begin(); it != a.fields.end(); ++it) {
       if (it.key() == "id" || it.key() == "incident") continue;  // ids: property 3
       if (srow->value(it.key(), json()) == it.value()) continue;
+      bool on_a_copy = false;
+      if (a.entity == kIncident && copies.count(a.tag))
+        for (const auto& id : copies.at(a.tag)) on_a_copy = on_a_copy || S.at(id).value(it.key(), json()) == it.value();
+      if (on_a_copy) continue;
       bool overtaken = deleted_later();
       for (const auto& b : w.acks)
         overtaken = overtaken || (b.seq > a.seq && b.entity == a.entity && b.tag == a.tag && b.fields.is_object() &&
                                   b.fields.contains(it.key()));
-      if (overtaken || rec) continue;
+      if (overtaken || rec || undone_before_push(a, it.key(), srow->value(it.key(), json()))) continue;
       RC_FAIL(what + ": field " + it.key() + " is " + srow->value(it.key(), json()).dump() +
               " on the server; nothing later overwrote it and no conflict was recorded");
     }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 
 #include "tests/property/sim.hpp"
 
@@ -43,10 +44,23 @@ struct SpAck {
   std::string entity;  // statuspage_incident | statuspage_comment
   std::string tag;
   json fields;  // create body (as the engine stored it) / update patch (what changed)
+  std::string server_id;  // a delete: the server's id it named, when known
+};
+
+// The server's incidents (by tag) at one moment of the ledger's sequence, for the
+// read-check-write limit (check_statuspage, property 2). Taken before and after every
+// other API user's write and at the start and end of every client round, so that
+// between two snapshots only the writer `by` can have changed the server.
+struct SpSnapshot {
+  int64_t seq = 0;
+  int by = -2;  // who may have written since the previous snapshot: a client, -1 another API user, -2 nobody
+  int round_end_of = -1;     // the client whose round (ok: its pull completed) ends here
+  int64_t round_start = 0;   // that round's start snapshot
+  std::map<std::string, json> incidents;  // tag -> the server's row
 };
 
 struct SpWorld {
-  SpWorld(int clients, uint64_t seed) : sut(Mode::in_process, clients, seed, RemoteKind::statuspage) {}
+  SpWorld(int clients, uint64_t seed);
 
   // The id client `client` names incident `tag` by: its own local id (the engine maps
   // it), else the server's id once the incident is there; nullopt when unknown.
@@ -60,13 +74,49 @@ struct SpWorld {
   std::map<std::string, json> server_incidents();
   std::map<std::string, json> server_comments();
 
-  void ack(int writer, std::string op, std::string entity, std::string tag, json fields) {
-    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(tag), std::move(fields)});
+  void ack(int writer, std::string op, std::string entity, std::string tag, json fields, std::string server_id = "") {
+    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(tag), std::move(fields),
+                    std::move(server_id)});
+  }
+
+  // Snapshots of the server's incidents (SpSnapshot); `round_start`/`round_end` bracket a
+  // client's round (`ok`: its report said so, the pull completed).
+  void snapshot(int by);
+  void round_start(int client) {
+    round_client = client;
+    snapshot(-2);
+    round_started = snapshots.back().seq;
+  }
+  void round_end(bool ok) {
+    snapshot(round_client);
+    if (ok) {
+      snapshots.back().round_end_of = round_client;
+      snapshots.back().round_start = round_started;
+    }
+    round_client = -2;
   }
 
   Sut sut;
+  std::vector<SpSnapshot> snapshots;
+  int round_client = -2;  // the client whose round is running, -2 none
+  int64_t round_started = 0;
   std::map<std::string, SpIncident> incidents;  // by tag
   std::map<std::string, SpComment> comments;    // by tag
+  // Comments (tags) whose create the server refused (404 on POST /incident/<id>/comment)
+  // while their incident was on the server all the same (under another id): a refusal
+  // the engine earned by sending the comment to the wrong incident.
+  std::set<std::string> refused_while_present;
+  std::set<std::string> refused;  // every comment whose create the server refused
+  // Client incidents (tags) whose creator learned the server's id (the create's answer,
+  // or a lookup by external_reference, reached it): the ledger sequence number then,
+  // and that id.
+  std::map<std::string, std::pair<int64_t, std::string>> create_known;
+  std::set<std::string> deleted_tags() const {
+    std::set<std::string> out;
+    for (const auto& a : acks)
+      if (a.op == "delete") out.insert(a.tag);
+    return out;
+  }
   std::vector<SpAck> acks;
   int64_t ack_seq = 0;
 };

@@ -438,3 +438,18 @@ TEST_F(StatusPage, APolicyDecisionIsRecordedBeforeTheUpdateIsSent) {
     if (v.origin == "conflict" && v.detail.value("remote", json()).value("description", json()) == "theirs") recorded = true;
   EXPECT_TRUE(recorded);
 }
+
+TEST_F(StatusPage, ACommentOnAnIncidentRecreatedInTheSameRoundGoesInThatRound) {
+  a = open("sp-a", {{"policies", {{"statuspage_incident", "client_wins"}}}});
+  a->create("statuspage_incident", incident("Recreated with a comment"));
+  sync_ok(*a);
+  a->update("statuspage_incident", "1", {{"description", "still needed"}});
+  a->create("statuspage_comment", comment("1", "written before we knew"));
+  server->remove("statuspage_incident", "1", true);
+  json report = sync_ok(*a);
+  // The re-create (appended after the comment) maps 1 -> 2; a second pass sends the comment.
+  EXPECT_EQ(report["stats"]["mapped"], 2);
+  ASSERT_EQ(server->count("statuspage_comment"), 1u);
+  EXPECT_EQ(server->row("statuspage_comment", "1").value()["incident"], "2");
+  expect_mirrors_server(*a);
+}
