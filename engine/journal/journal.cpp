@@ -11,7 +11,7 @@ using store::storage_call;
 
 namespace {
 
-const char* kColumns = "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at";
+const char* kColumns = "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at, sent";
 
 Entry read_entry(SQLite::Statement& st) {
   Entry e;
@@ -26,6 +26,7 @@ Entry read_entry(SQLite::Statement& st) {
   if (!st.isColumnNull(8)) e.last_error = st.getColumn(8).getString();
   if (!st.isColumnNull(9)) e.errors = json::parse(st.getColumn(9).getString());
   e.created_at = st.getColumn(10).getInt64();
+  if (!st.isColumnNull(11)) e.sent = json::parse(st.getColumn(11).getString());
   return e;
 }
 
@@ -68,6 +69,7 @@ json Entry::to_json() const {
             {"state", to_string(state)}, {"cascade", cascade}, {"attempts", attempts},
             {"last_error", last_error ? json(*last_error) : json()}, {"created_at", created_at}};
   if (!errors.is_null()) j["errors"] = errors;
+  if (!sent.is_null()) j["sent"] = sent;
   return j;
 }
 
@@ -119,11 +121,11 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
           // A create already sent may have been applied with its answer lost: then the
           // server holds the row, and only a pushed delete removes it (dropping both
           // entries would let the next pull bring the deleted row back).
-          if (last->attempts > 0 && last->state != State::rejected) return rewrite(Op::remove, last->patch);
+          if (last->attempts > 0 && last->state != State::rejected) return rewrite(Op::remove, nullptr);
           erase(last->seq);
           return std::nullopt;
         }
-        return rewrite(Op::create, last->patch);
+        return rewrite(Op::create, nullptr);
       case Op::update:
         if (op == Op::remove) return rewrite(Op::remove, nullptr);
         {
@@ -180,6 +182,15 @@ void Journal::set_patch(int64_t seq, const json& patch) {
   storage_call("write journal", [&] {
     auto st = db_.prepare("UPDATE journal SET patch = ? WHERE seq = ?");
     if (!patch.is_null()) st->bind(1, patch.dump());
+    st->bind(2, seq);
+    st->exec();
+  });
+}
+
+void Journal::set_sent(int64_t seq, const json& sent) {
+  storage_call("write journal", [&] {
+    auto st = db_.prepare("UPDATE journal SET sent = ? WHERE seq = ?");
+    if (!sent.is_null()) st->bind(1, sent.dump());
     st->bind(2, seq);
     st->exec();
   });

@@ -29,16 +29,18 @@ struct Entry {
   std::string entity;
   std::string id;
   Op op = Op::create;
-  // update: the changed writable fields; create and delete: null (a create pushes the
-  // row), except for a server-assigned row once its create was sent: the body that
-  // attempt sent, kept (also when the create becomes a delete) to find the row again.
-  json patch;
+  json patch;  // update: the changed writable fields; create and delete: null (a create pushes the row)
   State state = State::pending;
   bool cascade = false;
   int attempts = 0;
   std::optional<std::string> last_error;
   json errors;  // the server's field errors of a rejection
   int64_t created_at = 0;
+  // What the entry's attempts sent, recorded before each send: an update's fields (all
+  // attempts, newest value last), or a server-assigned create's body. It outlives
+  // collapsing (a create that becomes a delete keeps it), so a retry after a lost
+  // answer can tell its own applied write from another's, and find an orphan create.
+  json sent;
   json to_json() const;
 };
 
@@ -60,6 +62,7 @@ class Journal {
   void set_state(int64_t seq, State state, const std::optional<std::string>& error = std::nullopt,
                  const json& errors = nullptr);
   void set_patch(int64_t seq, const json& patch);
+  void set_sent(int64_t seq, const json& sent);
   void count_attempt(int64_t seq, const std::string& error);
 
   // Entries in seq order; all, or only those in `state`.

@@ -107,6 +107,9 @@ void v3(Database& db) {
     CREATE INDEX id_map_server ON id_map(entity, server_id);
     -- A mapping renames a row's conflicts: found by row, not by scan.
     CREATE INDEX conflicts_row ON conflicts(entity, id);
+    -- What the entry's attempts sent (JSON), so that a retry after a lost answer tells
+    -- its own applied write from someone else's.
+    ALTER TABLE journal ADD COLUMN sent TEXT;
   )");
 }
 

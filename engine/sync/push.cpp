@@ -123,7 +123,7 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
   Outcome out;
   if (e.server_assigned_ids) {
     if (entry.attempts > 0) {
-      const json& sent = entry.patch.is_object() ? entry.patch : body;
+      const json& sent = entry.sent.is_object() ? entry.sent : body;
 #ifdef HSE_PLANTED_BUGS
       if (!planted::active(planted::Bug::skip_orphan_lookup))
 #endif
@@ -138,7 +138,7 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
       if (sent != body) {
         std::lock_guard lock(ctx.s.mu);
         store::WriteTransaction tx(ctx.s.db);
-        ctx.s.journal.set_patch(entry.seq, body);
+        ctx.s.journal.set_sent(entry.seq, body);
         tx.commit();
       }
     }
@@ -199,13 +199,19 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
   json patch = entry.patch.is_object() ? entry.patch : json::object();
   // Fields of the patch the server changed too, to another value: the policy decides.
   json server_norm = store::normalize(e, *server);
+  // A value an earlier attempt of this entry sent (its answer lost) is ours, not a
+  // change made there: the base for that field.
+  json base_now = base.is_object() ? base : json::object();
+  if (entry.attempts > 0 && entry.sent.is_object())
+    for (auto it = entry.sent.begin(); it != entry.sent.end(); ++it)
+      if (server_norm.value(it.key(), json()) == it.value()) base_now[it.key()] = it.value();
   merge::MergeResult overlap;
   overlap.row = json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
 #ifdef HSE_PLANTED_BUGS
     if (planted::active(planted::Bug::update_ignores_server_changes)) break;
 #endif
-    json b = base.is_object() ? base.value(it.key(), json()) : json();
+    json b = base_now.value(it.key(), json());
     json r = server_norm.value(it.key(), json());
     if (r != b && r != it.value()) overlap.conflicts.push_back({it.key(), b, it.value(), r});
   }
@@ -463,9 +469,9 @@ static bool push_pass(SyncContext& ctx) {
       if (entry.op != Op::remove && !row) {
         // Deleted here while this entry was in flight (the delete became an entry of its
         // own), and the send failed: the delete goes on alone, knowing what was sent.
-        if (auto del = s.journal.delete_entry(e->name, entry.id); del && entry.patch.is_object() &&
+        if (auto del = s.journal.delete_entry(e->name, entry.id); del && entry.sent.is_object() &&
                                                                    entry.op == Op::create)
-          s.journal.set_patch(*del, entry.patch);
+          s.journal.set_sent(*del, entry.sent);
         s.journal.erase(entry.seq);
         tx.commit();
         continue;
@@ -483,17 +489,23 @@ static bool push_pass(SyncContext& ctx) {
       if (row) local = *row;
       base = s.replica.base(*e, entry.id).value_or(json());
       if (entry.op == Op::create) body = create_body(*e, local);
-      // The body a server-assigned create is about to send is kept in its entry, in the
-      // transaction that marks it in flight: if the answer is lost, or the process dies,
-      // the retry looks for exactly that (find_orphan), whatever was edited since.
-      if (entry.op == Op::create && e->server_assigned_ids && (entry.attempts == 0 || !entry.patch.is_object())) {
-        s.journal.set_patch(entry.seq, body);
-        entry.patch = body;
+      // What is about to be sent is kept in the entry, in the transaction that marks it
+      // in flight: if the answer is lost, or the process dies, the retry knows what may
+      // have applied, whatever was edited since. A server-assigned create's body (the
+      // retry looks for exactly that: find_orphan); an update's fields, added to those
+      // of earlier attempts (the retry takes them for its own, not a server change).
+      if (entry.op == Op::create && e->server_assigned_ids && (entry.attempts == 0 || !entry.sent.is_object())) {
+        s.journal.set_sent(entry.seq, body);
+        entry.sent = body;
+      } else if (entry.op == Op::update && entry.patch.is_object()) {
+        json sent = entry.sent.is_object() ? entry.sent : json::object();
+        for (auto it = entry.patch.begin(); it != entry.patch.end(); ++it) sent[it.key()] = it.value();
+        s.journal.set_sent(entry.seq, sent);
       }
       // A delete of a server-assigned row the server never acknowledged: its create
       // was sent (else the two would have collapsed) and may have applied.
       if (entry.op == Op::remove && e->server_assigned_ids && base.is_null())
-        body = entry.patch.is_object() ? entry.patch : json::object();
+        body = entry.sent.is_object() ? entry.sent : json::object();
       s.journal.set_state(entry.seq, State::in_flight);
       tx.commit();
     }

@@ -380,17 +380,18 @@ void check_statuspage(SpWorld& w, bool final) {
   // The read-check-write limit (README.md): the push compares the server's row with
   // the base and writes only the fields changed here; without versions or ETags an edit
   // undone on the server before the push (the field back at the base's value) is
-  // invisible, and the push's value wins. So another API user's write `a` of field f
-  // to v, found overwritten with y, is excused when
+  // invisible, and the push's value wins. The same holds for a write that changed
+  // nothing on the server (f was v there already). So a write `a` (by another API user,
+  // or by a client) of field f to v, found overwritten with y, is excused when
   //  - a client k had written f := y before `a` (an acknowledged update; its push, later);
   //  - v is a value f had on the server before (the last snapshot with f == v before `a`:
-  //    m0), i.e. `a` restored it;
+  //    m0), i.e. `a` restored it, or f was still v there (no later snapshot: a no-op);
   //  - k did not itself move f away from v (the snapshot after m0 is not k's doing), and
   //    no round of k that pulled completely ran between m0 and `a`: k's base could
   //    still have f == v. A round of k that saw the change away would have rebased k's
   //    edit on it, and its push would then see the restore as a server change.
   auto undone_before_push = [&](const SpAck& a, const std::string& f, const json& y) {
-    if (a.writer >= 0 || a.op != "update" || a.entity != kIncident) return false;
+    if (a.op != "update" || a.entity != kIncident) return false;
     const json& v = a.fields.at(f);
     const SpSnapshot* m0 = nullptr;
     const SpSnapshot* m1 = nullptr;
@@ -405,12 +406,12 @@ void check_statuspage(SpWorld& w, bool final) {
         m1 = &snap;
       }
     }
-    if (!m0 || !m1) return false;
+    if (!m0) return false;
     for (const auto& b : w.acks) {
-      if (b.seq >= a.seq || b.writer < 0 || b.op != "update" || b.entity != kIncident || b.tag != a.tag ||
-          !b.fields.is_object() || !b.fields.contains(f) || b.fields[f] != y)
+      if (b.seq >= a.seq || b.writer < 0 || b.writer == a.writer || b.op != "update" || b.entity != kIncident ||
+          b.tag != a.tag || !b.fields.is_object() || !b.fields.contains(f) || b.fields[f] != y)
         continue;
-      if (m1->by == b.writer) continue;
+      if (m1 && m1->by == b.writer) continue;
       bool pulled = false;
       for (const auto& snap : w.snapshots)
         pulled = pulled || (snap.round_end_of == b.writer && snap.round_start > m0->seq && snap.seq < a.seq);

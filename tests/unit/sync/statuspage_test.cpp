@@ -391,7 +391,7 @@ TEST_F(StatusPage, EditingTheRecoveryKeyAfterALostAnswerMakesNoDuplicate) {
   server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
   EXPECT_FALSE(a->sync()["ok"].get<bool>());
   // The retry looks for what the lost attempt sent, kept in the journal entry.
-  EXPECT_EQ(a->journal().at(0).patch.value("external_reference", ""), "TICKET-1");
+  EXPECT_EQ(a->journal().at(0).sent.value("external_reference", ""), "TICKET-1");
   a->update("statuspage_incident", inc["id"], {{"external_reference", "TICKET-2"}, {"name", "Renamed"}});
   sync_ok(*a);
   ASSERT_EQ(server->count("statuspage_incident"), 1u);
@@ -451,5 +451,21 @@ TEST_F(StatusPage, ACommentOnAnIncidentRecreatedInTheSameRoundGoesInThatRound) {
   EXPECT_EQ(report["stats"]["mapped"], 2);
   ASSERT_EQ(server->count("statuspage_comment"), 1u);
   EXPECT_EQ(server->row("statuspage_comment", "1").value()["incident"], "2");
+  expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, AnEditAfterALostUpdateAnswerIsNotTakenForAServerChange) {
+  a->create("statuspage_incident", incident("Edited twice"));
+  sync_ok(*a);
+  a->update("statuspage_incident", "1", {{"status", "stable"}, {"stable_date", "2026-11-28T10:15"}});
+  server->faults.push_back({FakeRemote::Fault::none, Code::ok});            // the view
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});  // the update: applied, answer lost
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  // The next edit collapses into the entry; the server's "stable" is our own lost write.
+  a->update("statuspage_incident", "1", {{"status", "active"}, {"stable_date", nullptr}});
+  EXPECT_EQ(a->journal().at(0).sent.value("status", ""), "stable");
+  sync_ok(*a);
+  EXPECT_EQ(server->row("statuspage_incident", "1").value()["status"], "active");
+  EXPECT_TRUE(a->conflicts().empty());
   expect_mirrors_server(*a);
 }
