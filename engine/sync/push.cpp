@@ -1,5 +1,7 @@
 #include "engine/sync/push.hpp"
 
+#include <set>
+
 #include "engine/local_writes.hpp"
 #include "engine/store/row_codec.hpp"
 #include "engine/sync/apply.hpp"
@@ -403,19 +405,26 @@ void adopt_orphan(SyncContext& ctx, const schema::Entity& e, journal::Entry& ent
 // What the create could not carry is pushed as an update, not dropped: fields the
 // remote's create does not take (an incident created offline and then moved to
 // investigating).
-void keep_local_edits(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& local,
+void keep_local_edits(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& local,
                       const json& server_in) {
   auto& s = ctx.s;
+  const std::string& id = entry.id;
   auto meta = s.replica.meta(e, id);
   auto row = s.replica.get(e, id);
   if (!meta || !row || !local.is_object()) return;
   const json server = store::normalize(e, server_in);
-  // Fields where the row as sent differs from what the server holds; a field edited
-  // again since (a later entry, already in the row) is left to that entry.
+  // A field edited again since the create was sent belongs to that later entry (it
+  // holds the newest value, even one that happens to equal the server's).
+  std::set<std::string> edited_since;
+  if (meta->journal_seq && *meta->journal_seq > entry.seq)
+    for (auto next = s.journal.next(entry.seq); next; next = s.journal.next(next->seq))
+      if (next->entity == e.name && next->id == id && next->patch.is_object())
+        for (auto it = next->patch.begin(); it != next->patch.end(); ++it) edited_since.insert(it.key());
+  // Fields where the row as sent differs from what the server holds.
   const json differs = merge::diff_writable(e, local, server);
   json patch = json::object();
   for (auto it = differs.begin(); it != differs.end(); ++it)
-    if (row->value(it.key(), json()) == server.value(it.key(), json())) patch[it.key()] = it.value();
+    if (!edited_since.count(it.key())) patch[it.key()] = it.value();
   if (patch.empty()) return;
   json edited = *row;
   for (auto it = patch.begin(); it != patch.end(); ++it) edited[it.key()] = it.value();
@@ -562,7 +571,7 @@ static bool push_pass(SyncContext& ctx) {
         }
         if (e->server_assigned_ids && entry.op == Op::create) map_created(ctx, *e, entry, out.server);
         accept_pushed(ctx, *e, entry, out.server);
-        if (entry.op == Op::create && has_update_only_fields(*e)) keep_local_edits(ctx, *e, entry.id, local, out.server);
+        if (entry.op == Op::create && has_update_only_fields(*e)) keep_local_edits(ctx, *e, entry, local, out.server);
         break;
       case Outcome::deleted:
         if (e->server_assigned_ids && out.server.is_object()) map_created(ctx, *e, entry, out.server);

@@ -1,5 +1,6 @@
 #include "tests/property/statuspage_sim.hpp"
 
+#include <cstdlib>
 #include <set>
 
 namespace hse::prop {
@@ -464,8 +465,14 @@ void check_statuspage(SpWorld& w, bool final) {
         overtaken = overtaken || (b.seq > a.seq && b.entity == a.entity && b.tag == a.tag && b.fields.is_object() &&
                                   b.fields.contains(it.key()));
       if (overtaken || rec || undone_before_push(a, it.key(), srow->value(it.key(), json()))) continue;
+      std::string dbg;
+      if (std::getenv("HSE_SP_DEBUG"))
+        for (int i = 0; i < n; ++i) {
+          for (const auto& v : sut.clients[i].engine->history(kIncident, sid->second)) dbg += "\n c" + std::to_string(i) + " " + v.to_json().dump();
+          for (const auto& j : sut.clients[i].engine->journal()) dbg += "\n j" + std::to_string(i) + " " + j.to_json().dump();
+        }
       RC_FAIL(what + ": field " + it.key() + " is " + srow->value(it.key(), json()).dump() +
-              " on the server; nothing later overwrote it and no conflict was recorded");
+              " on the server; nothing later overwrote it and no conflict was recorded" + dbg);
     }
   }
 }

@@ -469,3 +469,20 @@ TEST_F(StatusPage, AnEditAfterALostUpdateAnswerIsNotTakenForAServerChange) {
   EXPECT_TRUE(a->conflicts().empty());
   expect_mirrors_server(*a);
 }
+
+TEST_F(StatusPage, TwoLostUpdateAnswersInARowAndTheLastEditWins) {
+  json inc = a->create("statuspage_incident", incident("Twice lost"));
+  a->update("statuspage_incident", inc["id"], {{"status", "stable"}, {"stable_date", "2026-11-28T10:15"}});
+  server->faults = {{FakeRemote::Fault::none, Code::ok},              // create
+                    {FakeRemote::Fault::none, Code::ok},              // view
+                    {FakeRemote::Fault::lose_answer, Code::network}};  // update: applied, answer lost
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  a->update("statuspage_incident", inc["id"], {{"status", "active"}, {"stable_date", nullptr}});
+  server->faults = {{FakeRemote::Fault::none, Code::ok}, {FakeRemote::Fault::lose_answer, Code::network}};
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  sync_ok(*a);
+  json srv = server->row("statuspage_incident", "1").value();
+  EXPECT_EQ(srv["status"], "active");
+  EXPECT_EQ(srv["stable_date"], nullptr);
+  expect_mirrors_server(*a);
+}
