@@ -387,10 +387,12 @@ void check_statuspage(SpWorld& w, bool final) {
   //  - a client k had written f := y before `a` (an acknowledged update; its push, later);
   //  - v is a value f had on the server before (the last snapshot with f == v before `a`:
   //    m0), i.e. `a` restored it, or f was still v there (no later snapshot: a no-op);
-  //  - k did not itself move f away from v (the snapshot after m0 is not k's doing), and
-  //    no round of k that pulled completely ran between m0 and `a`: k's base could
+  //  - no round of k that pulled completely ran between m0 and `a`: k's base could
   //    still have f == v. A round of k that saw the change away would have rebased k's
   //    edit on it, and its push would then see the restore as a server change.
+  // k may have moved f away from v itself, in a round whose answer was lost: its retry
+  // cannot tell that its write applied and was undone since (a write of k that was
+  // answered would need a later acknowledged write to bring y back).
   auto undone_before_push = [&](const SpAck& a, const std::string& f, const json& y) {
     if (a.op != "update" || a.entity != kIncident) return false;
     const json& v = a.fields.at(f);
@@ -412,7 +414,6 @@ void check_statuspage(SpWorld& w, bool final) {
       if (b.seq >= a.seq || b.writer < 0 || b.writer == a.writer || b.op != "update" || b.entity != kIncident ||
           b.tag != a.tag || !b.fields.is_object() || !b.fields.contains(f) || b.fields[f] != y)
         continue;
-      if (m1 && m1->by == b.writer) continue;
       bool pulled = false;
       for (const auto& snap : w.snapshots)
         pulled = pulled || (snap.round_end_of == b.writer && snap.round_start > m0->seq && snap.seq < a.seq);
