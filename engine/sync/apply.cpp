@@ -234,7 +234,18 @@ void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Ent
     for (const auto& next : later)
       if (next.patch.is_object())
         for (auto it = next.patch.begin(); it != next.patch.end(); ++it) row[it.key()] = local.value(it.key(), json());
-    s.replica.save_base(e, entry.id, server);
+    // The later edits were made against the old base, not against this answer: the
+    // new base takes the server's values only where this entry wrote (and the
+    // read-only fields), so that the later push still sees what someone else changed
+    // there meanwhile as a change, and its policy decides, instead of writing over it.
+    json new_base = server;
+    auto old_base = entry.op == Op::update && entry.patch.is_object() ? s.replica.base(e, entry.id) : std::nullopt;
+    if (old_base) {
+      new_base = store::normalize(e, *old_base);
+      for (const auto& f : e.fields)
+        if (f.read_only || entry.patch.contains(f.name)) new_base[f.name] = server[f.name];
+    }
+    s.replica.save_base(e, entry.id, new_base);
     meta->state = meta->state == SyncState::synced ? SyncState::pending : meta->state;
   } else {
     s.replica.drop_base(e, entry.id);
