@@ -94,7 +94,9 @@ std::optional<json> find_orphan(SyncContext& ctx, const schema::Entity& e, const
   bool unique_key = false;
   if (!e.recovery_field.empty() && body.value(e.recovery_field, json()).is_string()) {
     filter[e.recovery_field] = body[e.recovery_field];
-    unique_key = body[e.recovery_field] == recovery_value(local_id);
+    // The engine's own value is unique; so is the key of a row the server had (a
+    // re-create after its deletion there: whoever re-created it first, it is that row).
+    unique_key = body[e.recovery_field] == recovery_value(local_id) || !is_uuid(local_id);
   } else if (!e.parent_field.empty() && body.contains(e.parent_field)) {
     filter[e.parent_field] = body[e.parent_field];
   } else {
@@ -124,7 +126,10 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
   const std::string& id = entry.id;
   Outcome out;
   if (e.server_assigned_ids) {
-    if (entry.attempts > 0) {
+    // A create that may have applied, or the re-create of a row the server deleted
+    // (its id is a server id: a client_wins decision) that another client may have
+    // re-created already: looked for first.
+    if (entry.attempts > 0 || !is_uuid(id)) {
       const json& sent = entry.sent.is_object() ? entry.sent : body;
 #ifdef HSE_PLANTED_BUGS
       if (!planted::active(planted::Bug::skip_orphan_lookup))
@@ -529,12 +534,22 @@ static bool push_pass(SyncContext& ctx) {
       std::lock_guard lock(s.mu);
       store::WriteTransaction tx(s.db);
       // A create under a parent the server no longer has (a comment on an incident
-      // deleted there) is refused like a 422: retrying cannot help.
-      const bool parent_gone = err.code() == Code::not_found && entry.op == Op::create;
-      if (err.code() == Code::invalid || parent_gone) {
+      // deleted there) waits: the parent may come back under a new id in this round (a
+      // client_wins re-create, then another pass sends it), or the pull removes the
+      // parent and it goes with it (a "discarded" event tells the app).
+      if (err.code() == Code::not_found && entry.op == Op::create && !e->parent.empty()) {
+        s.journal.set_state(entry.seq, State::blocked, "its " + e->parent + " is gone on the server");
+        if (auto meta = s.replica.meta(*e, entry.id)) {
+          meta->state = SyncState::blocked;
+          s.replica.set_meta(*e, entry.id, *meta);
+        }
+        tx.commit();
+        ctx.stats.blocked++;
+        waited = true;
+        continue;
+      }
+      if (err.code() == Code::invalid) {
         std::vector<FieldError> fields = to_fields(err);
-        if (parent_gone && !e->parent_field.empty())
-          fields = {{e->parent_field, "refers to a " + e->parent + " the server no longer has"}};
         // The server refused the write: kept, with its reasons, until fixed or dropped.
         s.journal.set_state(entry.seq, State::rejected, err.what(), errors_json(fields));
         if (auto meta = s.replica.meta(*e, entry.id)) {

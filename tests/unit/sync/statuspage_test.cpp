@@ -316,20 +316,18 @@ TEST_F(StatusPage, ClientWinsRecreateLeavesNoCommentTheServerDeleted) {
   expect_mirrors_server(*a);  // no comment the server no longer has
 }
 
-TEST_F(StatusPage, CommentOnAnIncidentDeletedThereIsRefusedAndTheRoundGoesOn) {
+TEST_F(StatusPage, CommentOnAnIncidentDeletedThereWaitsAndGoesWithIt) {
   a->create("statuspage_incident", incident("Deleted there"));
   sync_ok(*a);
   server->remove("statuspage_incident", "1", true);
   json c = a->create("statuspage_comment", comment("1", "too late"));
-  std::vector<json> rejected, discarded;
+  std::vector<json> discarded;
   a->set_event_sink([&](const json& ev) {
-    if (ev["type"] == "rejected") rejected.push_back(ev);
     if (ev["type"] == "discarded") discarded.push_back(ev);
   });
   json report = sync_ok(*a);
-  EXPECT_EQ(report["stats"]["rejected"], 1);
-  ASSERT_EQ(rejected.size(), 1u);
-  EXPECT_EQ(rejected[0]["errors"][0]["field"], "incident");
+  EXPECT_EQ(report["stats"]["blocked"], 1);
+  EXPECT_EQ(report["stats"]["rejected"], 0);
   // Not silently: the app hears that the comment will not reach the server.
   ASSERT_EQ(discarded.size(), 1u);
   EXPECT_EQ(discarded[0]["entity"], "statuspage_comment");
@@ -485,4 +483,23 @@ TEST_F(StatusPage, TwoLostUpdateAnswersInARowAndTheLastEditWins) {
   EXPECT_EQ(srv["status"], "active");
   EXPECT_EQ(srv["stable_date"], nullptr);
   expect_mirrors_server(*a);
+}
+
+TEST_F(StatusPage, TwoClientsThatWinAgainstTheSameDeleteRecreateItOnce) {
+  a = open("sp-a", {{"policies", {{"statuspage_incident", "client_wins"}}}});
+  b = open("sp-b", {{"policies", {{"statuspage_incident", "client_wins"}}}});
+  json body = incident("Wanted twice");
+  body["external_reference"] = "TICKET-9";
+  a->create("statuspage_incident", body);
+  sync_ok(*a);
+  sync_ok(*b);
+  server->remove("statuspage_incident", "1", true);
+  a->update("statuspage_incident", "1", {{"severity", "critical"}});
+  b->update("statuspage_incident", "1", {{"severity", "critical"}});
+  sync_ok(*a);
+  sync_ok(*b);
+  EXPECT_EQ(server->count("statuspage_incident"), 1u);  // b found a's re-create and took it
+  sync_ok(*a);
+  expect_mirrors_server(*a);
+  expect_mirrors_server(*b);
 }
