@@ -401,7 +401,17 @@ void check_statuspage(SpWorld& w, bool final) {
     for (const auto& snap : w.snapshots) {
       if (snap.seq >= a.seq) break;
       auto r = snap.incidents.find(a.tag);
-      if (r == snap.incidents.end()) continue;
+      if (r == snap.incidents.end()) {
+        // Not created yet: the create will give the fields it does not carry their
+        // defaults (status active, no state date), a value f then has unobserved.
+        const bool creation_default = f == "status" ? v == "active" : (f.find("_date") != std::string::npos &&
+                                                                        f != "start_impact_date" && v.is_null());
+        if (creation_default) {
+          m0 = &snap;
+          m1 = nullptr;
+        }
+        continue;
+      }
       if (r->second.value(f, json()) == v) {
         m0 = &snap;
         m1 = nullptr;
