@@ -12,27 +12,28 @@ namespace {
   throw RemoteError(Code::server, scrub(ctx.what + ": malformed index answer: " + why, ctx.secrets), answer.status);
 }
 
-// The header's value within [lo, hi]; `fallback` when the header is absent.
-int header_int(const http::Response& answer, const char* name, int lo, int hi, int fallback, const AnswerContext& ctx) {
-  std::string text = answer.header(name);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  size_t start = text.find_first_not_of(" \t");
-  if (start == std::string::npos) return fallback;
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi)
-    bad(std::string(name) + " is '" + text.substr(0, 32) + "', expected a number from " + std::to_string(lo) + " to " +
-            std::to_string(hi),
-        answer, ctx);
-  return static_cast<int>(value);
-}
-
 int body_int(const json& body, const char* key, int fallback) {
   auto it = body.is_object() ? body.find(key) : body.end();
   return it != body.end() && it->is_number_integer() ? it->get<int>() : fallback;
 }
 
 }  // namespace
+
+int header_int(const http::Response& answer, const char* name, int lo, int hi, int fallback, std::string& error) {
+  std::string text = answer.header(name);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  size_t start = text.find_first_not_of(" \t");
+  if (start == std::string::npos) return fallback;
+  long long value = 0;
+  auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi) {
+    if (error.empty())
+      error = std::string(name) + " is '" + text.substr(0, 32) + "', expected a number from " + std::to_string(lo) +
+              " to " + std::to_string(hi);
+    return fallback;
+  }
+  return static_cast<int>(value);
+}
 
 engine::RemotePage read_page(const http::Response& answer, const json& request_body, int max_rows,
                              const AnswerContext& ctx) {
@@ -43,12 +44,14 @@ engine::RemotePage read_page(const http::Response& answer, const json& request_b
         ctx);
 
   engine::RemotePage page;
-  page.page = header_int(answer, "x-pagination-current-page", 1, kMaxPageCount, body_int(request_body, "page", 1), ctx);
-  page.page_count = header_int(answer, "x-pagination-page-count", 0, kMaxPageCount, 1, ctx);
+  std::string error;
+  page.page = header_int(answer, "x-pagination-current-page", 1, kMaxPageCount, body_int(request_body, "page", 1), error);
+  page.page_count = header_int(answer, "x-pagination-page-count", 0, kMaxPageCount, 1, error);
   page.per_page = header_int(answer, "x-pagination-per-page", 1, max_rows,
-                             std::max(1, body_int(request_body, "per-page", 100)), ctx);
+                             std::max(1, body_int(request_body, "per-page", 100)), error);
   page.total_count =
-      header_int(answer, "x-pagination-total-count", 0, kMaxTotalCount, static_cast<int>(body.size()), ctx);
+      header_int(answer, "x-pagination-total-count", 0, kMaxTotalCount, static_cast<int>(body.size()), error);
+  if (!error.empty()) bad(error, answer, ctx);
   if (body.size() > static_cast<size_t>(page.per_page))
     bad(std::to_string(body.size()) + " rows in a page of " + std::to_string(page.per_page), answer, ctx);
 

@@ -13,6 +13,7 @@ namespace hse::adapters::statuspage {
 using engine::RemoteError;
 using fourhse::AnswerContext;
 using fourhse::Operation;
+using fourhse::header_int;
 
 struct StatusPageRemote::Call {
   http::Request request;
@@ -141,21 +142,6 @@ std::optional<std::string> filter_text(const std::string& key, const json& value
   throw Error(Code::invalid, field + " has a value the API cannot filter by", {{field, "has the wrong type"}});
 }
 
-int header_int(const http::Response& answer, const char* name, int lo, int hi, int fallback, std::string& error) {
-  std::string text = answer.header(name);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  size_t start = text.find_first_not_of(" \t");
-  if (start == std::string::npos) return fallback;
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi) {
-    if (error.empty())
-      error = std::string(name) + " is '" + text.substr(0, 32) + "', expected a number from " + std::to_string(lo) +
-              " to " + std::to_string(hi);
-    return fallback;
-  }
-  return static_cast<int>(value);
-}
 
 }  // namespace
 
