@@ -19,19 +19,14 @@ namespace {
 
 // The outcome of sending one entry, computed without the lock and applied with it.
 struct Outcome {
-  enum Kind { accepted, deleted, rejected, conflict, gone_remote, restore_remote, retry } kind = retry;
-  json server;                       // the server's row (accepted, restore_remote, conflict)
-  json patch;                        // for retry: a rewritten patch (client_wins after a conflict), else null
-  std::vector<FieldError> errors;    // rejected
+  enum Kind { accepted, deleted, conflict } kind = accepted;
+  json server;                       // the server's row (accepted, conflict; deleted: an orphan found)
   std::string conflict_kind;         // conflict
   std::vector<std::string> fields;   // conflict
   json local, base;                  // conflict
-  std::optional<Op> new_op;          // retry as another op (client_wins: re-create)
   bool adopted = false;              // a create found on the server after its answer was lost
   json sent;                         // adopted: the body of the attempt that made it
 };
-
-std::vector<FieldError> to_fields(const Error& e) { return e.fields(); }
 
 json errors_json(const std::vector<FieldError>& fields) {
   json out = json::array();
@@ -549,7 +544,7 @@ static bool push_pass(SyncContext& ctx) {
         continue;
       }
       if (err.code() == Code::invalid) {
-        std::vector<FieldError> fields = to_fields(err);
+        std::vector<FieldError> fields = err.fields();
         // The server refused the write: kept, with its reasons, until fixed or dropped.
         s.journal.set_state(entry.seq, State::rejected, err.what(), errors_json(fields));
         if (auto meta = s.replica.meta(*e, entry.id)) {
@@ -594,9 +589,6 @@ static bool push_pass(SyncContext& ctx) {
         break;
       case Outcome::conflict:
         apply_conflict(ctx, *e, entry, out);
-        break;
-      default:
-        s.journal.set_state(entry.seq, State::pending);
         break;
     }
     tx.commit();

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <functional>
+#include <string>
+
 #include "engine/core/planted.hpp"
 #include "tests/property/commands.hpp"
 #include "tests/property/statuspage_commands.hpp"
@@ -17,7 +20,9 @@ namespace {
 // Histories tried per bug before giving up on falsifying it.
 constexpr int kBudget = 2000;
 
-bool sync_property_holds(Bug bug, int histories) {
+// Runs `history` (one generated history with its property) as a RapidCheck
+// property with `bug` switched on; true when it holds for `histories` of them.
+bool holds(Bug bug, int histories, const std::string& name, std::function<void()> history) {
   hse::planted::select(bug);
   rc::detail::TestParams params = rc::detail::configuration().testParams;
   params.maxSuccess = histories;
@@ -26,13 +31,22 @@ bool sync_property_holds(Bug bug, int histories) {
   if (!given || std::string(given).find("seed") == std::string::npos) params.seed = 20261128;
   params.disableShrinking = true;
   rc::detail::TestMetadata meta;
-  meta.id = meta.description = "sync property with planted bug " + std::to_string(static_cast<int>(bug));
-  auto result = rc::detail::checkTestable([] { run_history(Mode::in_process, *rc::gen::inRange(2, 4).as("clients")); },
-                                          meta, params);
+  meta.id = meta.description = name + " property with planted bug " + std::to_string(static_cast<int>(bug));
+  auto result = rc::detail::checkTestable(std::move(history), meta, params);
   hse::planted::select(Bug::none);
   rc::detail::printResultMessage(result, std::cerr);
   std::cerr << std::endl;
   return result.template is<rc::detail::SuccessResult>();
+}
+
+bool sync_property_holds(Bug bug, int histories) {
+  return holds(bug, histories, "sync", [] { run_history(Mode::in_process, *rc::gen::inRange(2, 4).as("clients")); });
+}
+
+// The status-page remote (ids the server assigns): its own property
+// (tests/property/statuspage_sim.cpp) and the bugs of the id mapping.
+bool statuspage_property_holds(Bug bug, int histories) {
+  return holds(bug, histories, "status-page", [] { sp::run_history(*rc::gen::inRange(2, 4).as("clients")); });
 }
 
 }  // namespace
@@ -44,28 +58,6 @@ TEST(PlantedBugs, DeletionWithoutConfirmationIsCaught) {
 }
 TEST(PlantedBugs, LostCreateNotRetriedIsCaught) { EXPECT_FALSE(sync_property_holds(Bug::lost_create_not_retried, kBudget)); }
 TEST(PlantedBugs, BaseSavedBeforeMergeIsCaught) { EXPECT_FALSE(sync_property_holds(Bug::base_before_merge, kBudget)); }
-
-// The same for the status-page remote (ids the server assigns): its own property
-// (tests/property/statuspage_sim.cpp) and the bugs of the id mapping.
-namespace {
-
-bool statuspage_property_holds(Bug bug, int histories) {
-  hse::planted::select(bug);
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = histories;
-  const char* given = std::getenv("RC_PARAMS");
-  if (!given || std::string(given).find("seed") == std::string::npos) params.seed = 20261128;
-  params.disableShrinking = true;
-  rc::detail::TestMetadata meta;
-  meta.id = meta.description = "status-page property with planted bug " + std::to_string(static_cast<int>(bug));
-  auto result = rc::detail::checkTestable([] { sp::run_history(*rc::gen::inRange(2, 4).as("clients")); }, meta, params);
-  hse::planted::select(Bug::none);
-  rc::detail::printResultMessage(result, std::cerr);
-  std::cerr << std::endl;
-  return result.template is<rc::detail::SuccessResult>();
-}
-
-}  // namespace
 
 TEST(PlantedBugs, StatusPageNoneHolds) { EXPECT_TRUE(statuspage_property_holds(Bug::none, 20)); }
 TEST(PlantedBugs, SkippedOrphanLookupIsCaught) { EXPECT_FALSE(statuspage_property_holds(Bug::skip_orphan_lookup, kBudget)); }

@@ -503,3 +503,40 @@ TEST_F(StatusPage, TwoClientsThatWinAgainstTheSameDeleteRecreateItOnce) {
   expect_mirrors_server(*a);
   expect_mirrors_server(*b);
 }
+
+namespace {
+// A server whose create answers lack the id: the create applied, the answer is useless.
+class NoIdInCreateAnswers : public FakeRemote {
+ public:
+  json create(const std::string& entity, const json& body) override {
+    json row = FakeRemote::create(entity, body);
+    row.erase("id");
+    return row;
+  }
+};
+}  // namespace
+
+TEST_F(StatusPage, ACreateAnswerWithoutAnIdIsAServerErrorAndTheRetryFindsTheRow) {
+  auto broken = std::make_shared<NoIdInCreateAnswers>();
+  engine::EngineOptions o;
+  o.remote = broken;
+  auto c = engine::Engine::open((dir / "sp-c.db").string(), kStatusPage, o);
+  c->create("statuspage_incident", incident("Answered badly"));
+  json report = c->sync();
+  EXPECT_FALSE(report["ok"].get<bool>());
+  EXPECT_EQ(report["error"]["code"], "server");
+  EXPECT_NE(report["error"]["message"].get<std::string>().find("has no id"), std::string::npos);
+  EXPECT_EQ(c->journal().at(0).attempts, 1);
+  // A sane answer path now: the orphan is found, not created twice.
+  broken->faults.clear();
+  auto fixed = std::make_shared<FakeRemote>();
+  fixed->rows = broken->rows;
+  fixed->next_id = broken->next_id;
+  c.reset();
+  o.remote = fixed;
+  c = engine::Engine::open((dir / "sp-c.db").string(), kStatusPage, o);
+  ASSERT_TRUE(c->sync()["ok"].get<bool>());
+  EXPECT_EQ(fixed->count("statuspage_incident"), 1u);
+  EXPECT_EQ(fixed->calls["create"], 0);
+  EXPECT_TRUE(c->journal().empty());
+}
