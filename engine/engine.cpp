@@ -42,7 +42,6 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
     merged.merge_patch(config);
     write_config(state->db, merged);
   }
-  state->journal.recover_in_flight();
   return std::unique_ptr<Engine>(new Engine(std::move(state), std::move(options)));
 }
 
@@ -192,7 +191,7 @@ json Engine::sync() {
     resolver = resolver_;
   }
   sync::SyncContext ctx{*state_, *remote, merge::PolicyTable(cfg.value("policies", json())), resolver,
-                        [this](const json& ev) { emit(ev); }, cfg, {}, &cancel_};
+                        [this](const json& ev) { emit(ev); }, cfg, {}, &cancel_, options_.sync_lock_wait};
   json report = sync::run_round(ctx);
   events_.drain();
   return report;

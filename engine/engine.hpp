@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,9 @@ struct EngineOptions {
   std::shared_ptr<Random> random;  // default: seeded from std::random_device
   RemoteFactory remote_factory;    // default: none (sync answers Code::no_remote)
   std::shared_ptr<Remote> remote;  // a remote to use whatever the configuration says (tests)
+  // How long a round waits for another process's round on the same replica file to end
+  // (long enough for that round to finish its page or entry); then it reports `busy`.
+  std::chrono::milliseconds sync_lock_wait{30000};
 };
 
 class Engine {

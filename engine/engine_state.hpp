@@ -13,6 +13,7 @@
 #include "engine/store/database.hpp"
 #include "engine/store/id_map.hpp"
 #include "engine/store/replica.hpp"
+#include "engine/store/sync_lock.hpp"
 
 namespace hse::engine {
 
@@ -20,7 +21,7 @@ using json = nlohmann::json;
 
 struct EngineState {
   EngineState(const std::string& path, std::shared_ptr<Clock> c, std::shared_ptr<Random> r)
-      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db), conflicts(db), ids(db) {}
+      : clock(std::move(c)), random(std::move(r)), db(path), replica(db, *clock), journal(db), conflicts(db), ids(db), sync_lock(path) {}
 
   std::shared_ptr<Clock> clock;
   std::shared_ptr<Random> random;
@@ -30,6 +31,7 @@ struct EngineState {
   journal::Journal journal;
   store::ConflictStore conflicts;
   store::IdMap ids;
+  store::SyncLock sync_lock;  // taken by each round, against other processes
 };
 
 }  // namespace hse::engine

@@ -495,7 +495,8 @@ json StatusPageRemote::create(const std::string& entity, const json& body) {
   return incident_row(parse(answer, c), answer, c);
 }
 
-json StatusPageRemote::update(const std::string& entity, const std::string& id, const json& patch) {
+std::string StatusPageRemote::checked_update_key(const std::string& entity, const std::string& id,
+                                                const json& patch) const {
   if (kind_of(entity) == Kind::comment)
     throw Error(Code::invalid, "comments cannot be updated: the API has no update for them",
                 {{"entity", "statuspage_comment is append-only"}});
@@ -508,11 +509,26 @@ json StatusPageRemote::update(const std::string& entity, const std::string& id, 
     if (name == "id" && server_id(value) != key)
       throw Error(Code::invalid, "an incident's id cannot change", {{"id", "cannot change"}});
   }
+  return key;
+}
 
+json StatusPageRemote::update(const std::string& entity, const std::string& id, const json& patch) {
+  const std::string key = checked_update_key(entity, id, patch);
   Call read = call(Operation::update, "GET", "/incident/" + key, "");
   http::Response current_answer = exchange(read);
   if (current_answer.status == 404) fail(current_answer, read);
-  json row = incident_row(*read_view(current_answer, read, key), current_answer, read);
+  return send_update(key, incident_row(*read_view(current_answer, read, key), current_answer, read), patch);
+}
+
+json StatusPageRemote::update_from(const std::string& entity, const std::string& id, const json& patch,
+                                   const json& current) {
+  const std::string key = checked_update_key(entity, id, patch);
+  const json* current_id = current.is_object() ? member(current, "id") : nullptr;
+  if (!current_id || server_id(*current_id) != key) return update(entity, id, patch);
+  return send_update(key, current, patch);
+}
+
+json StatusPageRemote::send_update(const std::string& key, json row, const json& patch) {
   for (const auto& [name, value] : patch.items())
     if (name != "id") row[name] = value;
 

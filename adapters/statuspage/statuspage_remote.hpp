@@ -70,6 +70,10 @@ class StatusPageRemote final : public engine::Remote {
   // server refuses those with 422, naming them). A patch key outside the catalog, or a
   // changed id, is invalid. Comments: invalid.
   json update(const std::string& entity, const std::string& id, const json& patch) override;
+  // The same, built on `current` (the row view() gave the engine for its conflict
+  // check) with no GET of its own: only one read precedes the write, as for 4HSE.
+  json update_from(const std::string& entity, const std::string& id, const json& patch,
+                   const json& current) override;
   // statuspage_incident: POST /incident/<id>/delete (its comments go with it, whatever
   // `force` says); true on 2xx, false on 404. Comments: invalid.
   bool remove(const std::string& entity, const std::string& id, bool force) override;
@@ -78,6 +82,9 @@ class StatusPageRemote final : public engine::Remote {
   struct Call;
   struct PageQuery;
   Call call(fourhse::Operation op, std::string method, std::string target, std::string body) const;
+  // The wire id of the incident `id`, after checking that `patch` may be sent.
+  std::string checked_update_key(const std::string& entity, const std::string& id, const json& patch) const;
+  json send_update(const std::string& key, json row, const json& patch);
   http::Response exchange(const Call& call) const;
   std::vector<http::Response> exchange_all(const std::vector<Call>& calls) const;
   [[noreturn]] void fail(const http::Response& answer, const Call& call) const;

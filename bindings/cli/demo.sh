@@ -2,7 +2,10 @@
 # The main job: the hse-sync daemon keeps a local replica in sync with the bundled
 # hse-emulator (a 4HSE v2 server on 127.0.0.1). It shows the initial sync, an
 # incident reported while the network is down, and that incident reaching the
-# server once the network is back. Everything it starts, it stops.
+# server once the network is back. Then a second replica, of the status-page
+# Incident API the same emulator serves, where the server picks the ids: an incident
+# and its comment written offline get their server ids when pushed. Everything it
+# starts, it stops.
 set -euo pipefail
 bin=${1:-build/bin}
 work=$(mktemp -d)
@@ -26,7 +29,7 @@ url, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
 body = sys.argv[4].encode() if len(sys.argv) > 4 else None
 sep = '&' if '?' in path else '?'
 req = urllib.request.Request(url + path + sep + 'access-token=demo-token', data=body, method=method,
-                             headers={'Content-Type': 'application/json'})
+                             headers={'Content-Type': 'application/json', 'Authorization': 'Bearer demo-token'})
 print(urllib.request.urlopen(req).read().decode() or '{}')
 PY
 }
@@ -62,3 +65,20 @@ kill -TERM "$daemon"
 wait "$daemon" || true
 cat "$work/daemon.out" >&2 || true
 hs status
+
+say "a second remote: the status-page Incident API (paths /incident on the same emulator), whose ids the server picks"
+sp() { "$bin/hse-sync" --db "$work/statuspage.db" "$@"; }
+sp init --kind statuspage --remote "$url" --token-file "$work/token"
+api POST /_admin/faults '{"drop_rate":1.0}' > /dev/null
+local_id=$(sp create statuspage_incident '{"scope":1,"service":1,"name":"Lift 3 out of service","severity":"moderate","start_impact_date":"2026-11-28T08:30"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+sp create statuspage_comment "{\"incident\":\"$local_id\",\"comment\":\"Technician on the way\",\"internal\":false}" > /dev/null
+say "written offline: incident $local_id (a local id until the server gives one) and a comment on it"
+sp sync > /dev/null 2>&1 || echo "sync while offline: the server cannot be reached; both wait in the journal" >&2
+sp journal | python3 -c 'import json,sys; [print(" ", e["op"], e["entity"], e["id"], e["state"], file=sys.stderr) for e in json.load(sys.stdin)]'
+
+api POST /_admin/faults '{}' > /dev/null
+sp sync > /dev/null
+server_id=$(sp get statuspage_incident "$local_id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+say "the network is back and one round pushed both: local id $local_id is now server id $server_id, and the server shows the comment on it:"
+api GET "/incident/$server_id" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({k: r.get(k) for k in ("id","name","status","external_reference","comments")}, indent=2))'

@@ -70,8 +70,8 @@ class Journal {
   // The first entry after `after_seq` in seq order, whatever its state.
   std::optional<Entry> next(int64_t after_seq);
   int64_t count(std::optional<State> state = std::nullopt);
-  // Entries left in_flight by a crash go back to pending (they are retried; pushes are idempotent),
-  // with the attempt counted: the server may have applied it.
+  // Entries left in_flight by a round that died go back to pending, with the attempt
+  // counted: the server may have applied it. Called by a round holding the sync lock.
   void recover_in_flight();
 
  private:

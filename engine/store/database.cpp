@@ -1,10 +1,31 @@
 #include "engine/store/database.hpp"
 
+#include <sqlite3.h>
+
+#include <thread>
+
 #include "engine/core/error.hpp"
 
 namespace hse::engine::store {
 
 namespace {
+
+// How long a statement waits for another process's write lock before it fails with
+// "database is locked".
+constexpr auto kBusyTimeout = std::chrono::milliseconds(10000);
+
+// SQLite's own busy timeout sleeps up to 100 ms between tries; a daemon writing page
+// after page releases its lock for far less than that, so another process's writer
+// could wait out the whole timeout. Trying every 2 ms catches those gaps.
+int retry_often(void* started_at, int tries) {
+  auto& started = *static_cast<std::chrono::steady_clock::time_point*>(started_at);
+  auto now = std::chrono::steady_clock::now();
+  if (tries == 0) started = now;
+  if (now - started >= kBusyTimeout) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return 1;
+}
+
 SQLite::Database open_file(const std::string& path) {
   try {
     return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
@@ -16,7 +37,7 @@ SQLite::Database open_file(const std::string& path) {
 
 Database::Database(const std::string& path) : path_(path), db_(open_file(path)) {
   storage_call("configure replica", [&] {
-    db_.setBusyTimeout(5000);
+    sqlite3_busy_handler(db_.getHandle(), retry_often, &busy_since_);
     db_.exec("PRAGMA journal_mode=WAL");
     // NORMAL in WAL mode: a commit is atomic and the file is never corrupted; on
     // power loss the last transactions before the most recent checkpoint-sync may

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -34,7 +35,7 @@ class Stmt {
 class Database {
  public:
   // Opens (creating if needed) the file at `path` (":memory:" for a private one)
-  // in WAL mode with foreign keys on, synchronous=NORMAL and a 5 s busy timeout.
+  // in WAL mode with foreign keys on, synchronous=NORMAL and a 10 s busy timeout.
   // Throws hse::Error(Code::storage) when the file cannot be opened.
   explicit Database(const std::string& path);
   Database(const Database&) = delete;
@@ -51,6 +52,7 @@ class Database {
  private:
   std::string path_;
   SQLite::Database db_;
+  std::chrono::steady_clock::time_point busy_since_;  // the busy handler's: when the wait began
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
 

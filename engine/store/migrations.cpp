@@ -1,6 +1,7 @@
 #include "engine/store/migrations.hpp"
 
 #include <set>
+#include <vector>
 
 #include "engine/core/error.hpp"
 
@@ -117,7 +118,10 @@ using Step = void (*)(Database&);
 const Step kSteps[] = {v1, v2, v3};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
-void add_missing_columns(Database& db) {
+// The DDL that brings the entity tables up to the catalog: a table for an entity added
+// to the catalog after this file was made, a column for each field added since.
+std::vector<std::string> missing_catalog_ddl(Database& db) {
+  std::vector<std::string> ddl;
   for (const auto& e : schema::entities()) {
     std::set<std::string> have;
     {
@@ -126,13 +130,14 @@ void add_missing_columns(Database& db) {
       while (info.executeStep()) have.insert(info.getColumn(0).getString());
     }
     if (have.empty()) {
-      db.exec(entity_ddl(e));  // an entity added to the catalog after this file was made
+      ddl.push_back(entity_ddl(e));
       continue;
     }
     for (const auto& f : e.fields)
       if (!have.count(f.name))
-        db.exec("ALTER TABLE " + table_of(e) + " ADD COLUMN \"" + f.name + "\" " + f.sql_type());
+        ddl.push_back("ALTER TABLE " + table_of(e) + " ADD COLUMN \"" + f.name + "\" " + f.sql_type());
   }
+  return ddl;
 }
 
 }  // namespace
@@ -155,10 +160,16 @@ int migrate(Database& db, int target) {
                                   ", newer than this library's " + std::to_string(kSchemaVersion) +
                                   "; open it with a newer hsesync");
   if (target < from) target = from;
+  // A replica that is already current is opened without a write transaction: another
+  // process (the daemon) may be writing a page, and a reader must not wait for it.
+  if (from == target && target == kSchemaVersion &&
+      storage_call("read replica schema", [&] { return missing_catalog_ddl(db).empty(); }))
+    return from;
   WriteTransaction tx(db);
   storage_call("migrate replica", [&] {
     for (int v = from; v < target; ++v) kSteps[v](db);
-    if (target == kSchemaVersion) add_missing_columns(db);
+    if (target == kSchemaVersion)
+      for (const auto& sql : missing_catalog_ddl(db)) db.exec(sql);
     db.exec("PRAGMA user_version = " + std::to_string(target));
   });
   tx.commit();

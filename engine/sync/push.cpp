@@ -246,7 +246,7 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
     return out;
   }
   try {
-    out.server = ctx.remote.update(e.name, entry.id, patch);
+    out.server = ctx.remote.update_from(e.name, entry.id, patch, *server);
     out.kind = Outcome::accepted;
   } catch (const Error& err) {
     if (err.code() != Code::not_found) throw;

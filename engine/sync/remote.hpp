@@ -63,6 +63,14 @@ class Remote {
   virtual json create(const std::string& entity, const json& body) = 0;
   // The updated row as the server answers it. Throws Code::not_found on 404.
   virtual json update(const std::string& entity, const std::string& id, const json& patch) = 0;
+  // The same update, given the row as view() answered it just before. An adapter
+  // whose API takes only whole rows builds on `current` instead of reading the row
+  // again: a second read would widen the window in which another user's edit, made
+  // between the read and the write, is overwritten.
+  virtual json update_from(const std::string& entity, const std::string& id, const json& patch,
+                           const json& /*current*/) {
+    return update(entity, id, patch);
+  }
   // Deletes the row (and, with force, its children). False when it was already gone (404).
   virtual bool remove(const std::string& entity, const std::string& id, bool force) = 0;
 };

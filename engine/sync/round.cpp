@@ -1,5 +1,7 @@
 #include "engine/sync/round.hpp"
 
+#include <mutex>
+
 #include "engine/sync/pull.hpp"
 #include "engine/sync/push.hpp"
 
@@ -10,6 +12,14 @@ json run_round(SyncContext& ctx) {
   ctx.emit({{"type", "round_started"}});
   json report = {{"ok", true}};
   try {
+    // Held for the whole round. Once it is ours, an entry still in flight was left by a
+    // round that died (here or in another process): its answer is unknown, so it is
+    // sent again as a retry (attempts > 0), which finds what the lost attempt applied.
+    auto held = ctx.s.sync_lock.acquire(ctx.lock_wait, ctx.cancel);
+    {
+      std::lock_guard lock(ctx.s.mu);
+      ctx.s.journal.recover_in_flight();
+    }
     push(ctx);
     pull(ctx);
     std::lock_guard lock(ctx.s.mu);

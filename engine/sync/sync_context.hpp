@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -44,6 +45,8 @@ struct SyncContext {
   json config;  // the replica's configuration
   RoundStats stats;
   const std::atomic<bool>* cancel = nullptr;  // set: stop after the current page or entry
+  // How long the round waits for another process's round on the same replica.
+  std::chrono::milliseconds lock_wait{30000};
 
   // Throws Code::cancelled when a stop was asked for.
   void check_cancel() const {

@@ -47,14 +47,15 @@ class SimTransport final : public http::Transport {
   explicit SimTransport(std::shared_ptr<http::Transport> inner) : inner_(std::move(inner)) {}
   http::Response send(const http::Request& r) override {
     const int n = count_++;
+    if (hook && hook_id.empty() && find_hook_id) hook_id = find_hook_id();
     // The engine's read-check-write (GET view, then PUT/DELETE) leaves a one-round-trip
     // window the API cannot close (it has no ETag; DESIGN.md): an edit of the same row
     // landing inside it is a documented limit, not a bug, so it lands one request later.
     if (n == hook_at && hook && !hook_id.empty() && (r.method == "PUT" || r.method == "DELETE") &&
         r.target.find(hook_id) != std::string::npos)
       ++hook_at;
-    // On the status-page API the window is longer: the engine's GET of the incident,
-    // the adapter's GET (its update sends the full row), then the POST update or delete.
+    // On the status-page API the same window: the engine's GET of the incident, then
+    // the POST update (built on that GET's row) or delete.
     if (n == hook_at && hook && !hook_id.empty() &&
         ((r.method == "GET" && r.target == "/incident/" + hook_id) ||
          (r.method == "POST" &&
@@ -88,6 +89,7 @@ class SimTransport final : public http::Transport {
     crash_at = -1;
     hook_at = -1;
     hook_id.clear();
+    find_hook_id = nullptr;
     hook_before.clear();
     hook = nullptr;
     lose_answers = 0;
@@ -99,6 +101,9 @@ class SimTransport final : public http::Transport {
   bool crash_after_answer = false;
   int hook_at = -1;
   std::string hook_id;      // the row the hook writes
+  // Its server id, looked up at each request until known: a row created in this very
+  // round has none when the round starts.
+  std::function<std::string()> find_hook_id;
   std::string hook_before;  // else: run the hook before the first request whose target has this
   std::function<void()> hook;
   // The server applies the next `lose_answers` successful POSTs whose target has

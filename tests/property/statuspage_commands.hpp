@@ -362,7 +362,8 @@ struct SyncRound : Cmd {
       t.hook = [&w, c = client, i = local_incident, p = local_patch] { UpdateIncident::local_update(w, c, i, p); };
     } else if (edit_at) {
       t.hook_at = *edit_at;
-      if (sw.kind == 1 || sw.kind == 3) t.hook_id = w.server_incident_id(sw.tag).value_or("");
+      if (sw.kind == 1 || sw.kind == 3)
+        t.find_hook_id = [&w, tag = sw.tag] { return w.server_incident_id(tag).value_or(""); };
       t.hook = [&w, s = sw] { s.run(w); };
     }
     sp_round(w, client, faults);

@@ -510,6 +510,37 @@ TEST(StatusPageRemote, UpdateSendsTheFullFieldSetWithThePatchApplied) {
   EXPECT_FALSE(row.contains("comments"));
 }
 
+// The engine's push reads the incident (view) for its conflict check; the update is
+// built on that row, so no second read widens the window before the POST.
+TEST(StatusPageRemote, UpdateFromBuildsOnTheRowTheEngineReadWithoutReadingAgain) {
+  json server = incident(42, {{"description", "as the engine saw it"}});
+  auto f = make([&](const Request& r) {
+    if (r.method == "GET") return answer(200, server.dump());
+    json body = json::parse(r.body);
+    body["id"] = 42;
+    return answer(200, body.dump());
+  });
+  json seen = *f.remote->view(kIncident, "42");
+  server["description"] = "changed since";  // what a second GET would have picked up
+  json row = f.remote->update_from(kIncident, "42", {{"name", "Renamed"}}, seen);
+  auto sent = f.transport->sent();
+  ASSERT_EQ(sent.size(), 2u);  // the engine's view, then the update
+  EXPECT_EQ(sent[1].method, "POST");
+  EXPECT_EQ(sent[1].target, "/incident/42/update");
+  json body = json::parse(sent[1].body);
+  EXPECT_EQ(body["name"], "Renamed");
+  EXPECT_EQ(body["description"], "as the engine saw it");
+  EXPECT_EQ(row["name"], "Renamed");
+
+  // A row of another incident is no basis: the adapter reads the right one.
+  f.remote->update_from(kIncident, "42", {{"name", "Again"}}, json{{"id", "7"}});
+  sent = f.transport->sent();
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[2].method, "GET");
+  EXPECT_EQ(sent[2].target, "/incident/42");
+  EXPECT_EQ(json::parse(sent[3].body)["description"], "changed since");
+}
+
 TEST(StatusPageRemote, UpdateKeepsTheDateOfTheCurrentState) {
   json current = incident(42, {{"status", "resolved"}, {"resolve_date", "2026-11-29T08:00"}});
   auto f = make([&](const Request&) { return answer(200, current.dump()); });

@@ -1,4 +1,8 @@
 // Faults of the remote during a round, each named by what it injects.
+#include <atomic>
+#include <future>
+#include <thread>
+
 #include "tests/unit/sync/sync_fixture.hpp"
 
 using namespace hse;
@@ -51,7 +55,7 @@ TEST_F(Faults, UpdateAppliedButAnswerLostConverges) {
   expect_converged(*a);
 }
 
-TEST_F(Faults, CrashLeavesAnEntryInFlightAndReopeningRetriesIt) {
+TEST_F(Faults, CrashLeavesAnEntryInFlightAndTheNextRoundRetriesIt) {
   json i = a->create("incident", incident_body("in flight"));
   {
     int64_t seq = a->journal()[0].seq;
@@ -61,9 +65,49 @@ TEST_F(Faults, CrashLeavesAnEntryInFlightAndReopeningRetriesIt) {
   }
   a.reset();  // the process dies mid-push
   a = open("a");
-  EXPECT_EQ(a->journal()[0].state, engine::journal::State::pending);
+  // Opening takes nothing up (the entry could be another process's round's); the
+  // next round, holding the sync lock, does.
+  EXPECT_EQ(a->journal()[0].state, engine::journal::State::in_flight);
   sync_ok(*a);
   expect_converged(*a);
+  EXPECT_EQ(server->calls["create"], 1);
+}
+
+// The daemon pushes while the CLI (another process, here another engine on the same
+// file) opens the replica and asks for a round of its own.
+TEST_F(Faults, ARoundInAnotherProcessKeepsItsEntriesAndTheSecondRoundIsBusy) {
+  a->create("incident", incident_body("sent once"));
+  std::promise<void> entered, release;
+  auto released = release.get_future().share();
+  std::atomic<bool> first{true};
+  server->on_call = [&](const std::string& op, const std::string&, const std::string&) {
+    if (op == "create" && first.exchange(false)) {
+      entered.set_value();
+      released.wait();
+    }
+  };
+  json report_a;
+  std::thread daemon([&] { report_a = a->sync(); });
+  entered.get_future().wait();
+
+  engine::EngineOptions o;
+  o.remote = server;
+  o.sync_lock_wait = std::chrono::milliseconds(200);
+  auto cli = engine::Engine::open((dir / "a.db").string(), json::object(), o);
+  EXPECT_EQ(cli->status()["in_flight"], 1);
+  json busy = cli->sync();
+  EXPECT_FALSE(busy["ok"].get<bool>()) << busy;
+  EXPECT_EQ(busy["error"]["code"], "busy") << busy;
+  EXPECT_TRUE(busy["error"]["transient"].get<bool>());
+  EXPECT_EQ(cli->status()["in_flight"], 1);  // still the daemon's: not reset, not resent
+
+  release.set_value();
+  daemon.join();
+  EXPECT_TRUE(report_a["ok"].get<bool>()) << report_a;
+  sync_ok(*cli);
+  EXPECT_EQ(server->calls["create"], 1);
+  EXPECT_EQ(server->count("incident"), 1u);
+  expect_converged(*cli);
 }
 
 TEST_F(Faults, APullCutShortDeletesNothing) {
