@@ -157,6 +157,15 @@ void Journal::erase(int64_t seq) {
   });
 }
 
+void Journal::erase_row(const std::string& entity, const std::string& id) {
+  storage_call("write journal", [&] {
+    auto st = db_.prepare("DELETE FROM journal WHERE entity = ? AND id = ?");
+    st->bind(1, entity);
+    st->bind(2, id);
+    st->exec();
+  });
+}
+
 std::optional<int64_t> Journal::delete_entry(const std::string& entity, const std::string& id) {
   return storage_call("read journal", [&]() -> std::optional<int64_t> {
     auto st = db_.prepare("SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'");
@@ -233,6 +242,14 @@ int64_t Journal::count(std::optional<State> state) {
     if (state) st->bind(1, to_string(*state));
     st->executeStep();
     return st->getColumn(0).getInt64();
+  });
+}
+
+int64_t Journal::last_seq() {
+  return storage_call("read journal", [&] {
+    // AUTOINCREMENT keeps the highest seq ever given, even once its entry is gone.
+    auto st = db_.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'");
+    return st->executeStep() ? st->getColumn(0).getInt64() : int64_t(0);
   });
 }
 

@@ -56,6 +56,8 @@ class Journal {
                                 bool cascade, std::optional<int64_t> newest, int64_t now);
   // Drops the entry (a row removed by a local cascade, a resolved conflict, a push done).
   void erase(int64_t seq);
+  // Drops every entry of one row (a create sent again carries all of them).
+  void erase_row(const std::string& entity, const std::string& id);
   // The pending delete entry of a row that no longer exists locally.
   std::optional<int64_t> delete_entry(const std::string& entity, const std::string& id);
 
@@ -70,6 +72,8 @@ class Journal {
   // The first entry after `after_seq` in seq order, whatever its state.
   std::optional<Entry> next(int64_t after_seq);
   int64_t count(std::optional<State> state = std::nullopt);
+  // The highest seq given so far (0 when none): entries after it are newer than now.
+  int64_t last_seq();
   // Entries left in_flight by a round that died go back to pending, with the attempt
   // counted: the server may have applied it. Called by a round holding the sync lock.
   void recover_in_flight();

@@ -91,8 +91,9 @@ void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vec
           remove_locally(ctx, e, id, store::Origin::conflict, detail);
           ctx.stats.conflicts++;
         } else if (decision == "local") {
-          // The row is created again on the server with the same id.
-          ctx.s.journal.erase(*meta->journal_seq);
+          // The row is created again on the server (same id where the client picks
+          // ids), carrying every edit of its entries still in the journal.
+          ctx.s.journal.erase_row(e.name, id);
           meta->journal_seq = ctx.s.journal.record(e.name, id, journal::Op::create, nullptr, false, std::nullopt,
                                                    ctx.s.replica.now());
           meta->base_hash.reset();

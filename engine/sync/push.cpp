@@ -311,9 +311,16 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
     if (decision == "remote") {
       s.journal.erase(entry.seq);
       remove_locally(ctx, e, entry.id, store::Origin::conflict, detail);
-    } else {
-      // Client wins: the row comes back on the server with the same id.
+    } else if (!s.replica.meta(e, entry.id)) {
+      // Deleted here too while the update was in flight: both sides agree, and the
+      // delete entry finds nothing to delete.
       s.journal.erase(entry.seq);
+    } else {
+      // Client wins: the row comes back on the server (with the same id where the
+      // client picks ids). The create sends the whole row, edits made while this
+      // entry was in flight included: left in the journal, each of those would meet
+      // the same delete and create the row once more.
+      s.journal.erase_row(e.name, entry.id);
       auto meta = *s.replica.meta(e, entry.id);
       meta.journal_seq = s.journal.record(e.name, entry.id, Op::create, nullptr, false, std::nullopt, s.replica.now());
       meta.base_hash.reset();

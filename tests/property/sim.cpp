@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -160,7 +161,10 @@ void settle(Sut& sut) {
   auto clean_rounds = [&] {
     for (int round = 0; round < 2; ++round)
       for (int i = 0; i < n; ++i) {
+        if (std::getenv("HSE_SP_DEBUG"))
+          for (const auto& j : sut.clients[i].engine->journal()) std::cerr << "  journal " << i << " " << j.to_json().dump() << "\n";
         json report = sut.clients[i].engine->sync();
+        if (std::getenv("HSE_SP_DEBUG")) std::cerr << "settle: client " << i << " " << report.dump() << "\n";
         if (!report["ok"].get<bool>()) RC_FAIL("a clean round failed at client " + std::to_string(i) + ": " + report.dump());
       }
   };

@@ -88,6 +88,7 @@ struct SpWorld {
     round_started = snapshots.back().seq;
   }
   void round_end(bool ok) {
+    promote_seen_ids();
     snapshot(round_client);
     if (ok) {
       snapshots.back().round_end_of = round_client;
@@ -111,6 +112,11 @@ struct SpWorld {
   // or a lookup by external_reference, reached it): the ledger sequence number then,
   // and that id.
   std::map<std::string, std::pair<int64_t, std::string>> create_known;
+  // An id seen reaching its creator's transport counts as learned (create_known, at the
+  // sequence number it was seen) only once the creator's replica maps the incident to
+  // it: a round can fail between the lookup's answer and the mapping.
+  std::map<std::string, std::pair<int64_t, std::string>> seen_ids;
+  void promote_seen_ids();
   std::set<std::string> deleted_tags() const {
     std::set<std::string> out;
     for (const auto& a : acks)

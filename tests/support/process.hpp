@@ -60,6 +60,6 @@ struct EmulatorProcess {
 // Starts hse-emulator with `--port 0` and `args`, and waits (up to `timeout`) for its
 // "listening on 127.0.0.1:PORT" line. Throws std::runtime_error when it does not come.
 EmulatorProcess start_emulator(const std::vector<std::string>& args,
-                               std::chrono::milliseconds timeout = std::chrono::seconds(20));
+                               std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace hse::test

@@ -47,12 +47,36 @@ TEST_F(Conflicts, AnEditMadeDuringThePullMergesThreeWays) {
   EXPECT_EQ(row["code"], "MINE-1");          // changed here only
   EXPECT_EQ(row["description"], "Theirs");   // changed there only
   EXPECT_EQ(row["name"], "Their name");      // both: the default policy lets the server win
-  auto journal = a->journal();
-  ASSERT_EQ(journal.size(), 1u);
-  EXPECT_EQ(journal[0].patch, (json{{"code", "MINE-1"}}));  // recomputed against the new base
-  sync_ok(*a);
+  // A write made during the pull goes out in the same round, its patch recomputed
+  // against the new base: the code only, so the server's name stays.
+  EXPECT_TRUE(a->journal().empty());
   EXPECT_EQ(server->row("incident", iid)->at("code"), "MINE-1");
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Their name");
   expect_converged(*a);
+}
+
+// A client_wins policy that keeps a local edit against a delete the pull found journals
+// the row's create again; the same round sends it, so no later round is needed.
+TEST_F(Conflicts, ARecreateDecidedByThePullIsPushedInTheSameRound) {
+  auto wins = reopen_with_policy({{"incident", "client_wins"}});
+  wins->update("incident", iid, {{"name", "Kept"}});
+  // The push's update is refused (so the push leaves the row alone), then someone
+  // deletes the row before the pull: the pull is what finds it gone.
+  server->faults = {{test::FakeRemote::Fault::none, Code::ok}, {test::FakeRemote::Fault::fail_before, Code::invalid}};
+  bool deleted = false;
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op == "list" && entity == "incident" && !deleted) {
+      deleted = true;
+      server->rows["incident"].erase(iid);
+    }
+  };
+  json report = sync_ok(*wins);
+  server->on_call = nullptr;
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(report["stats"]["rejected"], 1) << report;
+  EXPECT_TRUE(wins->journal().empty());
+  ASSERT_TRUE(server->row("incident", iid));
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Kept");
 }
 
 TEST_F(Conflicts, SameFieldDefaultIsServerWinsAndHistoryKeepsTheLoser) {

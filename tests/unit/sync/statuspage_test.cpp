@@ -540,3 +540,32 @@ TEST_F(StatusPage, ACreateAnswerWithoutAnIdIsAServerErrorAndTheRetryFindsTheRow)
   EXPECT_EQ(fixed->calls["create"], 0);
   EXPECT_TRUE(c->journal().empty());
 }
+
+// Two entries of one incident (an edit made while the first was in flight), the
+// incident deleted on the server, client_wins: the incident comes back once, with
+// both edits, not once per entry.
+TEST_F(StatusPage, ClientWinsAgainstADeleteRecreatesOnceWhateverTheEntries) {
+  a = open("sp-a", {{"remote", {{"kind", "statuspage"}, {"url", "fake://"}}},
+                    {"policies", {{"statuspage_incident", "client_wins"}}}});
+  json inc = a->create("statuspage_incident", incident("Queue stuck"));
+  sync_ok(*a);
+  const std::string id = a->get("statuspage_incident", inc["id"].get<std::string>())->at("id");
+  a->update("statuspage_incident", id, {{"name", "Queue stuck again"}});
+  bool during = false;
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op == "view" && entity == "statuspage_incident" && !during) {
+      during = true;  // the first entry is in flight: the app edits again, someone deletes
+      a->update("statuspage_incident", id, {{"description", "second edit"}});
+      server->rows["statuspage_incident"].erase(id);
+    }
+  };
+  sync_ok(*a);
+  server->on_call = nullptr;
+  ASSERT_TRUE(during);
+  ASSERT_EQ(server->count("statuspage_incident"), 1u);
+  json back = server->rows["statuspage_incident"].begin()->second;
+  EXPECT_NE(back["id"], id);
+  EXPECT_EQ(back["name"], "Queue stuck again");
+  EXPECT_EQ(back["description"], "second edit");
+  expect_mirrors_server(*a);
+}
