@@ -45,7 +45,7 @@ std::string url(const json& config) {
   return u;
 }
 
-std::shared_ptr<engine::Remote> make_fourhse(const json& config) {
+std::shared_ptr<engine::sync::Remote> make_fourhse(const json& config) {
   fourhse::FourHseOptions options;
   options.access_token = text(config, "access_token");
   fourhse::Endpoints endpoints;
@@ -62,7 +62,7 @@ std::shared_ptr<engine::Remote> make_fourhse(const json& config) {
   return fourhse::connect_fourhse(std::move(options), endpoints);
 }
 
-std::shared_ptr<engine::Remote> make_statuspage(const json& config) {
+std::shared_ptr<engine::sync::Remote> make_statuspage(const json& config) {
   if (config.contains("oauth"))
     throw Error(Code::invalid, "the status-page remote takes an access_token, not oauth",
                 {{"remote.oauth", "is not supported by the statuspage remote"}});
@@ -73,7 +73,7 @@ std::shared_ptr<engine::Remote> make_statuspage(const json& config) {
 
 }  // namespace
 
-std::shared_ptr<engine::Remote> make_remote(const nlohmann::json& config) {
+std::shared_ptr<engine::sync::Remote> make_remote(const nlohmann::json& config) {
   if (!config.is_object())
     throw Error(Code::invalid, "the remote configuration is not a JSON object", {{"remote", "must be a JSON object"}});
   if (config.contains("kind") && !config["kind"].is_string())

@@ -15,6 +15,6 @@ namespace hse::adapters {
 // and for both the optional HTTP settings ca_file, verify_tls (default true),
 // connect_timeout_ms, read_timeout_ms, pool_size.
 // Throws hse::Error(Code::invalid) naming the field at fault ("remote.kind", "remote.url", ...).
-std::shared_ptr<engine::Remote> make_remote(const nlohmann::json& config);
+std::shared_ptr<engine::sync::Remote> make_remote(const nlohmann::json& config);
 
 }  // namespace hse::adapters

@@ -2,7 +2,7 @@
 # through the engine, beside the same pages fetched and parsed without writing (the
 # floor); a no-change re-sync; 10,000 pushed creates. Runs hse-emulator from
 # $HSE_BIN_DIR (bench/run sets it) with the tests' process harness.
-add_executable(bench_sync sync/sync_bench.cpp ${PROJECT_SOURCE_DIR}/tests/support/process.cpp)
-target_link_libraries(bench_sync PRIVATE hse_remotes hse_engine hse_fourhse hse_http Threads::Threads)
+add_executable(bench_sync sync/sync_bench.cpp)
+target_link_libraries(bench_sync PRIVATE hse_emulator_process hse_remotes hse_engine hse_fourhse hse_http Threads::Threads)
 target_include_directories(bench_sync PRIVATE ${PROJECT_SOURCE_DIR})
 add_dependencies(bench_sync hse-emulator)

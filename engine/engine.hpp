@@ -5,41 +5,51 @@
 // per pushed entry, so local writes interleave with a round).
 // Failures are thrown as hse::Error (hse::ValidationError for refused writes);
 // nothing is written when a call throws.
+//
+// This header includes only the standard library, nlohmann/json and the plain value
+// types it returns (journal entries, history versions, conflicts): no SQLite, no
+// Boost. The engine's parts stay behind a pimpl.
 #pragma once
 
-#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "engine/core/clock.hpp"
-#include "engine/store/conflicts.hpp"
-#include "engine/sync/event_dispatcher.hpp"
-#include "engine/sync/remote.hpp"
-#include "engine/sync/scheduler.hpp"
-#include "engine/sync/sync_context.hpp"
-#include "engine/journal/journal.hpp"
-#include "engine/store/replica.hpp"
+#include "engine/journal/entry.hpp"
+#include "engine/store/conflict.hpp"
+#include "engine/store/version.hpp"
+
+namespace hse {
+class Clock;
+class Random;
+}  // namespace hse
+namespace hse::engine::sync {
+class Remote;
+}  // namespace hse::engine::sync
 
 namespace hse::engine {
 
 using json = nlohmann::json;
-struct EngineState;
 
 // Makes the remote a configuration names ({"kind": "fourhse", "url": ...}); the
 // bindings wire in the adapters, so the engine never depends on them.
-using RemoteFactory = std::function<std::shared_ptr<Remote>(const json& remote_config)>;
+using RemoteFactory = std::function<std::shared_ptr<sync::Remote>(const json& remote_config)>;
+// Receives events as JSON objects ({"type": ...}); see set_event_sink.
+using EventSink = std::function<void(const json& event)>;
+// Decides a conflict (its JSON as conflicts() lists it): answers {"take": "local"} |
+// {"take": "remote"} | {"row": {...}}, or nullopt to leave it to the app (manual).
+using Resolver = std::function<std::optional<json>(const json& conflict)>;
 
 struct EngineOptions {
   std::shared_ptr<Clock> clock;    // default: the system clock
   std::shared_ptr<Random> random;  // default: seeded from std::random_device
   RemoteFactory remote_factory;    // default: none (sync answers Code::no_remote)
-  std::shared_ptr<Remote> remote;  // a remote to use whatever the configuration says (tests)
+  std::shared_ptr<sync::Remote> remote;  // a remote to use whatever the configuration says (tests)
   // How long a round waits for another process's round on the same replica file to end
   // (long enough for that round to finish its page or entry); then it reports `busy`.
   std::chrono::milliseconds sync_lock_wait{30000};
@@ -93,14 +103,15 @@ class Engine {
   // See engine/sync/resolve.hpp.
   void resolve(const std::string& conflict_id, const json& resolution);
   // Events of rounds ({"type": "round_started" | "phase" | "entity" | "page" |
-  // "conflict" | "rejected" | "error" | "online" | "offline" | "round_finished", ...}),
-  // delivered in order on the engine's event thread, never while the engine holds a
-  // lock: the sink may call the engine. sync() returns after its events were
-  // delivered. Replaces the previous sink (nullptr: none).
-  void set_event_sink(sync::EventSink sink);
+  // "conflict" | "rejected" | "mapped" | "discarded" | "error" | "online" |
+  // "offline" | "round_finished", ...}), delivered in order on the engine's event
+  // thread, never while the engine holds a lock: the sink may call the engine.
+  // sync() returns after its events were delivered. Replaces the previous sink
+  // (nullptr: none).
+  void set_event_sink(EventSink sink);
   // Decides conflicts under the "callback" policy. It runs on the syncing thread
   // while the replica is locked: it must not call the engine.
-  void set_resolver(sync::Resolver resolver);
+  void set_resolver(Resolver resolver);
 
   // The background scheduler (engine/sync/scheduler.hpp), configured by the
   // replica's "sync" settings. start() is a no-op when it runs; stop() ends the
@@ -121,26 +132,13 @@ class Engine {
 
   // The stored configuration (secrets included: never log it).
   json config();
-  EngineState& state() { return *state_; }
+
+  struct Impl;  // engine/engine_impl.hpp
 
  private:
-  explicit Engine(std::unique_ptr<EngineState> state, EngineOptions options);
-  std::shared_ptr<Remote> remote_for(const json& config);
-  void emit(const json& event);
-  // Runs `fn` holding the lock inside one write transaction, committed when it returns.
-  template <class Fn>
-  auto write(Fn&& fn) -> decltype(fn());
-  std::unique_ptr<EngineState> state_;
-  EngineOptions options_;
-  std::mutex round_mu_;  // one round at a time
-  std::mutex hooks_mu_;  // guards the resolver and the cached remote
-  sync::EventDispatcher events_;
-  sync::Resolver resolver_;
-  std::shared_ptr<Remote> remote_;
-  json remote_config_;
-  std::atomic<bool> cancel_{false};
-  std::mutex scheduler_mu_;
-  std::unique_ptr<sync::Scheduler> scheduler_;  // last: stopped before the rest goes
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend Impl& internals(Engine& engine);
 };
 
 }  // namespace hse::engine

@@ -1,6 +1,7 @@
 #include "engine/local_writes.hpp"
 
 #include "engine/store/migrations.hpp"
+#include "engine/store/replica_lookup.hpp"
 #include "engine/store/row_codec.hpp"
 #include "schema/validate.hpp"
 
@@ -12,39 +13,6 @@ using store::RowMeta;
 using store::SyncState;
 
 namespace {
-
-// Other rows, as the replica holds them (including local creates not yet pushed).
-class ReplicaLookup final : public schema::RowLookup {
- public:
-  explicit ReplicaLookup(EngineState& s) : s_(s) {}
-  // Only the columns the rules read: decoding whole rows was a fifth of a create's cost.
-  std::optional<json> find(const schema::Entity& e, const std::string& id) override {
-    return store::storage_call("read parent", [&]() -> std::optional<json> {
-      std::string cols = e.key;
-      if (!e.parent_field.empty()) cols += ", \"" + e.parent_field + "\"";
-      auto st = s_.db.prepare("SELECT " + cols + " FROM " + store::table_of(e) + " WHERE " + e.key + " = ?");
-      st->bind(1, id);
-      if (!st->executeStep()) return std::nullopt;
-      json row = {{e.key, id}};
-      if (!e.parent_field.empty() && !st->isColumnNull(1)) row[e.parent_field] = st->getColumn(1).getString();
-      return row;
-    });
-  }
-  bool name_taken(const schema::Entity& e, const std::string& parent_id, const std::string& name,
-                  const std::string& except_id) override {
-    return store::storage_call("check unique name", [&] {
-      auto st = s_.db.prepare("SELECT 1 FROM " + store::table_of(e) + " WHERE \"" + e.parent_field + "\" = ? AND \"" +
-                              e.unique_name_field + "\" = ? AND " + e.key + " != ? LIMIT 1");
-      st->bind(1, parent_id);
-      st->bind(2, name);
-      st->bind(3, except_id);
-      return st->executeStep();
-    });
-  }
-
- private:
-  EngineState& s_;
-};
 
 void append(std::vector<FieldError>& to, std::vector<FieldError> more) {
   to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
@@ -65,9 +33,9 @@ SyncState pending_state(const RowMeta& m) {
   return m.state == SyncState::synced ? SyncState::pending : m.state;
 }
 
-void delete_row(EngineState& s, const schema::Entity& e, const json& row, bool cascade, bool journaled);
+void delete_row(sync::ReplicaState& s, const schema::Entity& e, const json& row, bool cascade, bool journaled);
 
-void delete_children(EngineState& s, const schema::Entity& e, const std::string& id) {
+void delete_children(sync::ReplicaState& s, const schema::Entity& e, const std::string& id) {
   for (const auto& link : child_links(e))
     for (const auto& child_id : s.replica.children(*link.entity, link.field, id))
       if (auto child = s.replica.get(*link.entity, child_id)) delete_row(s, *link.entity, *child, true, false);
@@ -76,7 +44,7 @@ void delete_children(EngineState& s, const schema::Entity& e, const std::string&
 // Removes `row` locally. `journaled`: the user's own delete (journal a forced
 // delete); otherwise a child going with its parent, whose server-side removal the
 // parent's forced delete does, so its own pending entries are dropped.
-void delete_row(EngineState& s, const schema::Entity& e, const json& row, bool cascade, bool journaled) {
+void delete_row(sync::ReplicaState& s, const schema::Entity& e, const json& row, bool cascade, bool journaled) {
   const std::string id = row.at(e.key).get<std::string>();
   delete_children(s, e, id);
   RowMeta m = *s.replica.meta(e, id);
@@ -95,8 +63,6 @@ void delete_row(EngineState& s, const schema::Entity& e, const json& row, bool c
 
 }  // namespace
 
-std::string recovery_value(const std::string& local_id) { return "hsesync:" + local_id; }
-
 std::vector<ChildLink> child_links(const schema::Entity& e) {
   std::vector<ChildLink> out;
   for (const auto& other : schema::entities())
@@ -109,7 +75,7 @@ std::vector<ChildLink> child_links(const schema::Entity& e) {
   return out;
 }
 
-json local_create(EngineState& s, const schema::Entity& e, const json& body) {
+json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body) {
   if (!body.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
   std::vector<FieldError> errors = schema::check_create(e, body);
   json row = schema::with_defaults(e, body);
@@ -120,12 +86,12 @@ json local_create(EngineState& s, const schema::Entity& e, const json& body) {
   if (!e.recovery_field.empty()) {
     auto v = row.find(e.recovery_field);
     if (v == row.end() || v->is_null() || (v->is_string() && v->get_ref<const std::string&>().empty()))
-      row[e.recovery_field] = recovery_value(id);
+      row[e.recovery_field] = schema::recovery_value(id);
   }
 
   if (!id.empty() && (s.replica.exists(e, id) || s.journal.delete_entry(e.name, id)))
     throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
-  ReplicaLookup lookup(s);
+  store::ReplicaLookup lookup(s.db);
   append(errors, schema::check_relations(e, row, lookup));
   schema::raise_if_any(std::move(errors));
 
@@ -140,7 +106,7 @@ json local_create(EngineState& s, const schema::Entity& e, const json& body) {
   return row;
 }
 
-json local_update(EngineState& s, const schema::Entity& e, const std::string& id, const json& patch_in) {
+json local_update(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, const json& patch_in) {
   if (!patch_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
@@ -155,7 +121,7 @@ json local_update(EngineState& s, const schema::Entity& e, const std::string& id
   json row = *existing;
   for (auto it = patch.begin(); it != patch.end(); ++it) row[it.key()] = it.value();
   if (errors.empty() && touches_relations(e, patch)) {
-    ReplicaLookup lookup(s);
+    store::ReplicaLookup lookup(s.db);
     append(errors, schema::check_relations(e, row, lookup));
   }
   schema::raise_if_any(std::move(errors));
@@ -171,7 +137,7 @@ json local_update(EngineState& s, const schema::Entity& e, const std::string& id
   return row;
 }
 
-void local_delete(EngineState& s, const schema::Entity& e, const std::string& id, bool cascade) {
+void local_delete(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, bool cascade) {
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
   if (e.append_only) {

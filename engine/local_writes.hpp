@@ -1,26 +1,28 @@
 // Local writes: validated against the catalog as the server would, then the row,
 // its journal entry and its history version commit in one transaction.
-// Callers hold EngineState::mu and an open WriteTransaction: a refused write throws
+// Callers hold sync::ReplicaState::mu and an open WriteTransaction: a refused write throws
 // before it writes anything, and the caller's rollback undoes any partial work.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/engine_state.hpp"
+#include "engine/sync/replica_state.hpp"
 #include "schema/catalog.hpp"
 
 namespace hse::engine {
 
+using json = nlohmann::json;
+
 // Throws hse::ValidationError naming every field at fault (nothing written),
 // Code::conflict when the id exists (or its deletion is not pushed yet).
-json local_create(EngineState& s, const schema::Entity& e, const json& body);
+json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body);
 // Throws Code::not_found, hse::ValidationError; Code::invalid for an append-only
 // entity (status-page comments), whose rows cannot change, nor be deleted once pushed.
-json local_update(EngineState& s, const schema::Entity& e, const std::string& id, const json& patch);
+json local_update(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, const json& patch);
 // Deleting a row that has children is refused (Code::conflict naming them) unless
 // `cascade`: then the children go locally and one forced delete of the row is journaled.
-void local_delete(EngineState& s, const schema::Entity& e, const std::string& id, bool cascade);
+void local_delete(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, bool cascade);
 
 // The entities whose rows point at `e` through a parent or reference field.
 struct ChildLink {
@@ -28,9 +30,5 @@ struct ChildLink {
   std::string field;
 };
 std::vector<ChildLink> child_links(const schema::Entity& e);
-
-// What a create leaves in the entity's recovery field when the app left it blank
-// ("hsesync:<local id>"): unique, so a create whose answer was lost is found again.
-std::string recovery_value(const std::string& local_id);
 
 }  // namespace hse::engine

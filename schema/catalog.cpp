@@ -3,7 +3,7 @@
 // made here once, and DESIGN.md names the incident fields.
 #include "schema/catalog.hpp"
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::schema {
 
@@ -270,5 +270,7 @@ const Entity& entity(std::string_view name) {
   if (const Entity* e = find_entity(name)) return *e;
   throw Error(Code::invalid, "unknown entity '" + std::string(name) + "'", {{"entity", "unknown entity"}});
 }
+
+std::string recovery_value(const std::string& local_id) { return "hsesync:" + local_id; }
 
 }  // namespace hse::schema

@@ -74,6 +74,10 @@ struct Entity {
   bool has_validity() const;  // the row carries owned_active / parent_active
 };
 
+// What a create leaves in its entity's recovery field when the app left it blank
+// ("hsesync:<local id>"): unique, so a create whose answer was lost is found again.
+std::string recovery_value(const std::string& local_id);
+
 // Every entity, parents before children (the pull order).
 const std::vector<Entity>& entities();
 // The entity named `name`, or nullptr.

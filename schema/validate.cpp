@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "engine/core/clock.hpp"
+#include "core/ids.hpp"
 
 namespace hse::schema {
 

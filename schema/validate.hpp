@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 #include "schema/catalog.hpp"
 
 namespace hse::schema {

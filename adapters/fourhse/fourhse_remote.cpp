@@ -1,6 +1,6 @@
 #include "adapters/fourhse/fourhse_remote.hpp"
 
-#include "adapters/fourhse/answers.hpp"
+#include "adapters/http/answers.hpp"
 #include "adapters/fourhse/oauth_session.hpp"
 #include "adapters/fourhse/pagination.hpp"
 #include "adapters/http/url.hpp"
@@ -8,7 +8,11 @@
 
 namespace hse::adapters::fourhse {
 
-using engine::RemoteError;
+using http::AnswerContext;
+using http::Operation;
+using http::is_success;
+using http::parse_body;
+using http::throw_for_status;
 
 struct FourHseRemote::Call {
   http::Request request;  // without credentials: those are added per attempt
@@ -154,7 +158,7 @@ std::vector<http::Response> FourHseRemote::exchange_all(const std::vector<Call>&
   return answers;
 }
 
-engine::RemotePage FourHseRemote::list(const std::string& entity, const json& body) {
+engine::sync::RemotePage FourHseRemote::list(const std::string& entity, const json& body) {
   Call call = prepare(Operation::list, entity, "POST", "index", dump(body));
   http::Response answer = exchange(call);
   if (!is_success(answer.status)) fail(answer, call);
@@ -163,7 +167,7 @@ engine::RemotePage FourHseRemote::list(const std::string& entity, const json& bo
   return read_page(answer, body, options_.max_rows_per_page, ctx);
 }
 
-std::vector<engine::RemotePage> FourHseRemote::list_pages(const std::string& entity, const json& body,
+std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::string& entity, const json& body,
                                                           const std::vector<int>& pages) {
   std::vector<Call> calls;
   std::vector<json> bodies;
@@ -176,7 +180,7 @@ std::vector<engine::RemotePage> FourHseRemote::list_pages(const std::string& ent
     bodies.push_back(std::move(b));
   }
   std::vector<http::Response> answers = exchange_all(calls);
-  std::vector<engine::RemotePage> out;
+  std::vector<engine::sync::RemotePage> out;
   out.reserve(answers.size());
   for (size_t i = 0; i < answers.size(); ++i) {
     if (!is_success(answers[i].status)) fail(answers[i], calls[i]);

@@ -1,4 +1,4 @@
-// The 4HSE v2 API as an engine::Remote: index pages, view, create, update, delete,
+// The 4HSE v2 API as an engine::sync::Remote: index pages, view, create, update, delete,
 // with the API's statuses turned into typed errors and the access-token or OAuth2
 // password-grant authentication applied to every request.
 // Thread-safe: any number of threads may call it at once (token refreshes are shared).
@@ -13,14 +13,18 @@
 #include "adapters/http/message.hpp"
 #include "engine/sync/remote.hpp"
 
+namespace hse::adapters::http {
+enum class Operation;  // adapters/http/answers.hpp
+}
+
 namespace hse::adapters::fourhse {
 
 using json = nlohmann::json;
 
 class OAuthSession;
-enum class Operation;  // answers.hpp
 
-class FourHseRemote final : public engine::Remote {
+
+class FourHseRemote final : public engine::sync::Remote {
  public:
   // `api` reaches the API host; `token` the OAuth token endpoint (null: the same as
   // `api`). Throws hse::Error(Code::invalid) when both access_token and oauth are set,
@@ -32,17 +36,17 @@ class FourHseRemote final : public engine::Remote {
   FourHseRemote& operator=(const FourHseRemote&) = delete;
 
   // Every call below throws hse::Error(Code::invalid) for an entity that is not a 4HSE
-  // one, engine::RemoteError as listed in answers.hpp for error statuses (auth after one
+  // one, RemoteError as listed in answers.hpp for error statuses (auth after one
   // OAuth refresh, or at once with a static token), RemoteError(Code::server) for a
   // malformed answer, and the transport's hse::Error (network, timeout, server) unchanged.
   // An empty id or a body that is not valid UTF-8 throws hse::Error(Code::invalid)
   // before anything is sent. No message holds a token or password.
 
   // POST {base}/{entity}/index with `body` as given.
-  engine::RemotePage list(const std::string& entity, const json& body) override;
+  engine::sync::RemotePage list(const std::string& entity, const json& body) override;
   // The same index for each page in `pages`, sent together through Transport::send_all;
   // pages in the order asked. Throws the failure of the first failed page.
-  std::vector<engine::RemotePage> list_pages(const std::string& entity, const json& body,
+  std::vector<engine::sync::RemotePage> list_pages(const std::string& entity, const json& body,
                                              const std::vector<int>& pages) override;
   // GET {base}/{entity}/view/{id}; nullopt on 404.
   std::optional<json> view(const std::string& entity, const std::string& id) override;
@@ -57,7 +61,7 @@ class FourHseRemote final : public engine::Remote {
 
  private:
   struct Call;
-  Call prepare(Operation op, const std::string& entity, std::string method, std::string path, std::string body) const;
+  Call prepare(http::Operation op, const std::string& entity, std::string method, std::string path, std::string body) const;
   http::Response exchange(const Call& call);
   std::vector<http::Response> exchange_all(const std::vector<Call>& calls);
   uint64_t authorize(http::Request& request);

@@ -2,13 +2,20 @@
 
 #include <algorithm>
 
-#include "adapters/fourhse/answers.hpp"
+#include "adapters/http/answers.hpp"
 #include "adapters/http/url.hpp"
 #include "engine/sync/remote.hpp"
 
 namespace hse::adapters::fourhse {
 
-using engine::RemoteError;
+using json = nlohmann::json;
+
+using http::AnswerContext;
+using http::Operation;
+using http::is_success;
+using http::parse_body;
+using http::throw_for_status;
+using http::scrub;
 
 namespace {
 // Renew this long before the announced expiry (at most half the lifetime), so a

@@ -28,7 +28,7 @@ class OAuthSession {
   // The current access token: fetched with the password grant when there is none yet,
   // renewed ahead of time when the endpoint said when it expires (a token that is about
   // to expire is still returned if renewing it fails for a transient reason).
-  // Throws engine::RemoteError: Code::auth when the endpoint refuses the credentials,
+  // Throws RemoteError: Code::auth when the endpoint refuses the credentials,
   // rate_limited (429/503), server (5xx, malformed answer); transport errors unchanged.
   Token current();
 

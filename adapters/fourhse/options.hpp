@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hse::adapters::fourhse {
 

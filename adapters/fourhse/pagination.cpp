@@ -1,10 +1,13 @@
 #include "adapters/fourhse/pagination.hpp"
 
-#include <charconv>
-
 namespace hse::adapters::fourhse {
 
-using engine::RemoteError;
+using http::AnswerContext;
+using http::kMaxPageCount;
+using http::kMaxTotalCount;
+using http::header_int;
+using http::parse_body;
+using http::scrub;
 
 namespace {
 
@@ -19,23 +22,7 @@ int body_int(const json& body, const char* key, int fallback) {
 
 }  // namespace
 
-int header_int(const http::Response& answer, const char* name, int lo, int hi, int fallback, std::string& error) {
-  std::string text = answer.header(name);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  size_t start = text.find_first_not_of(" \t");
-  if (start == std::string::npos) return fallback;
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < lo || value > hi) {
-    if (error.empty())
-      error = std::string(name) + " is '" + text.substr(0, 32) + "', expected a number from " + std::to_string(lo) +
-              " to " + std::to_string(hi);
-    return fallback;
-  }
-  return static_cast<int>(value);
-}
-
-engine::RemotePage read_page(const http::Response& answer, const json& request_body, int max_rows,
+engine::sync::RemotePage read_page(const http::Response& answer, const json& request_body, int max_rows,
                              const AnswerContext& ctx) {
   json body = parse_body(answer, ctx);
   if (!body.is_array()) bad("the body is not a JSON array", answer, ctx);
@@ -43,7 +30,7 @@ engine::RemotePage read_page(const http::Response& answer, const json& request_b
     bad(std::to_string(body.size()) + " rows in one page, more than the limit of " + std::to_string(max_rows), answer,
         ctx);
 
-  engine::RemotePage page;
+  engine::sync::RemotePage page;
   std::string error;
   page.page = header_int(answer, "x-pagination-current-page", 1, kMaxPageCount, body_int(request_body, "page", 1), error);
   page.page_count = header_int(answer, "x-pagination-page-count", 0, kMaxPageCount, 1, error);

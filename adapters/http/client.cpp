@@ -11,7 +11,7 @@
 #include "adapters/http/connection.hpp"
 #include "adapters/http/gzip.hpp"
 #include "adapters/http/url.hpp"
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::adapters::http {
 

@@ -16,7 +16,7 @@
 
 #include "adapters/http/client.hpp"
 #include "adapters/http/url.hpp"
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::adapters::http::detail {
 

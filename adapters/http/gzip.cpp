@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::adapters::http {
 

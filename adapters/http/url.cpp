@@ -5,7 +5,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::adapters::http {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hse::adapters::statuspage {
 

@@ -3,17 +3,16 @@
 #include <algorithm>
 #include <charconv>
 
-#include "adapters/fourhse/answers.hpp"
+#include "adapters/http/answers.hpp"
 #include "adapters/fourhse/pagination.hpp"
 #include "adapters/http/url.hpp"
 #include "schema/catalog.hpp"
 
 namespace hse::adapters::statuspage {
 
-using engine::RemoteError;
-using fourhse::AnswerContext;
-using fourhse::Operation;
-using fourhse::header_int;
+using http::AnswerContext;
+using http::Operation;
+using http::header_int;
 
 struct StatusPageRemote::Call {
   http::Request request;
@@ -124,7 +123,7 @@ const json* member(const json& object, const char* key) {
 int positive(const json& body, const char* key, int fallback) {
   const json* v = member(body, key);
   if (!v || v->is_null()) return fallback;
-  if (!v->is_number_integer() || v->get<int64_t>() < 1 || v->get<int64_t>() > fourhse::kMaxPageCount)
+  if (!v->is_number_integer() || v->get<int64_t>() < 1 || v->get<int64_t>() > http::kMaxPageCount)
     throw Error(Code::invalid, std::string(key) + " must be a positive integer", {{key, "must be a positive integer"}});
   return v->get<int>();
 }
@@ -178,7 +177,7 @@ StatusPageRemote::Call StatusPageRemote::call(Operation op, std::string method, 
 }
 
 void StatusPageRemote::malformed(const std::string& why, const http::Response& answer, const Call& c) const {
-  throw RemoteError(Code::server, fourhse::scrub(c.ctx.what + ": malformed answer: " + why, c.ctx.secrets),
+  throw RemoteError(Code::server, http::scrub(c.ctx.what + ": malformed answer: " + why, c.ctx.secrets),
                     answer.status);
 }
 
@@ -211,11 +210,11 @@ std::vector<http::Response> StatusPageRemote::exchange_all(const std::vector<Cal
 void StatusPageRemote::fail(const http::Response& answer, const Call& c) const {
   AnswerContext ctx = c.ctx;
   ctx.now_ms = options_.clock->now_ms();
-  fourhse::throw_for_status(answer, ctx);
+  http::throw_for_status(answer, ctx);
 }
 
 json StatusPageRemote::parse(const http::Response& answer, const Call& c) const {
-  return fourhse::parse_body(answer, c.ctx);
+  return http::parse_body(answer, c.ctx);
 }
 
 json StatusPageRemote::incident_row(const json& raw, const http::Response& answer, const Call& c) const {
@@ -281,7 +280,7 @@ std::vector<json> StatusPageRemote::comments_of(const json& view, const std::str
 std::optional<json> StatusPageRemote::read_view(const http::Response& answer, const Call& c,
                                                 const std::string& id) const {
   if (answer.status == 404) return std::nullopt;
-  if (!fourhse::is_success(answer.status)) fail(answer, c);
+  if (!http::is_success(answer.status)) fail(answer, c);
   json body = parse(answer, c);
   if (!body.is_object()) malformed("the incident is not a JSON object", answer, c);
   const json* got = member(body, "id");
@@ -295,18 +294,18 @@ StatusPageRemote::Call StatusPageRemote::incident_page_call(const PageQuery& q) 
               "");
 }
 
-engine::RemotePage StatusPageRemote::read_incident_page(const http::Response& answer, const Call& c,
+engine::sync::RemotePage StatusPageRemote::read_incident_page(const http::Response& answer, const Call& c,
                                                         const PageQuery& q) const {
-  if (!fourhse::is_success(answer.status)) fail(answer, c);
+  if (!http::is_success(answer.status)) fail(answer, c);
   json body = parse(answer, c);
   if (!body.is_array()) malformed("the incident list is not a JSON array", answer, c);
   std::string error;
-  engine::RemotePage page;
-  page.page = header_int(answer, "x-page", 1, fourhse::kMaxPageCount, q.page, error);
+  engine::sync::RemotePage page;
+  page.page = header_int(answer, "x-page", 1, http::kMaxPageCount, q.page, error);
   page.per_page = header_int(answer, "x-per-page", 1, kMaxPerPage, q.per_page, error);
-  page.total_count = header_int(answer, "x-total", 0, fourhse::kMaxTotalCount,
+  page.total_count = header_int(answer, "x-total", 0, http::kMaxTotalCount,
                                 (q.page - 1) * q.per_page + static_cast<int>(body.size()), error);
-  page.page_count = header_int(answer, "x-total-pages", 0, fourhse::kMaxPageCount, 1, error);
+  page.page_count = header_int(answer, "x-total-pages", 0, http::kMaxPageCount, 1, error);
   if (!error.empty()) malformed(error, answer, c);
   // The page holds at most what was asked, whatever the headers claim.
   const size_t limit = static_cast<size_t>(std::min({q.per_page, page.per_page, options_.max_rows_per_page}));
@@ -317,8 +316,8 @@ engine::RemotePage StatusPageRemote::read_incident_page(const http::Response& an
   return page;
 }
 
-std::vector<engine::RemotePage> StatusPageRemote::comment_pages(
-    std::vector<engine::RemotePage> incident_pages) const {
+std::vector<engine::sync::RemotePage> StatusPageRemote::comment_pages(
+    std::vector<engine::sync::RemotePage> incident_pages) const {
   std::vector<Call> views;
   std::vector<std::pair<size_t, std::string>> owner;  // per view: its page, its incident
   for (size_t p = 0; p < incident_pages.size(); ++p)
@@ -328,7 +327,7 @@ std::vector<engine::RemotePage> StatusPageRemote::comment_pages(
       owner.emplace_back(p, std::move(id));
     }
   std::vector<http::Response> answers = exchange_all(views);
-  std::vector<engine::RemotePage> out(incident_pages.size());
+  std::vector<engine::sync::RemotePage> out(incident_pages.size());
   for (size_t p = 0; p < out.size(); ++p) {
     out[p].page = incident_pages[p].page;
     out[p].page_count = incident_pages[p].page_count;
@@ -360,7 +359,7 @@ ListBody read_list_body(Kind kind, const json& body, std::optional<int> page, in
     throw Error(Code::invalid, "the index body is not a JSON object", {{"body", "must be a JSON object"}});
   ListBody out;
   out.page = page ? *page : positive(body, "page", 1);
-  if (page && (*page < 1 || *page > fourhse::kMaxPageCount))
+  if (page && (*page < 1 || *page > http::kMaxPageCount))
     throw Error(Code::invalid, "page must be a positive integer", {{"page", "must be a positive integer"}});
   out.per_page = std::min(positive(body, "per-page", kDefaultPerPage), max_per_page);
   const json* filter = member(body, "filter");
@@ -388,12 +387,12 @@ ListBody read_list_body(Kind kind, const json& body, std::optional<int> page, in
 
 }  // namespace
 
-engine::RemotePage StatusPageRemote::list(const std::string& entity, const json& body) {
+engine::sync::RemotePage StatusPageRemote::list(const std::string& entity, const json& body) {
   kind_of(entity);
   return list_pages(entity, body, {positive(body, "page", 1)}).at(0);
 }
 
-std::vector<engine::RemotePage> StatusPageRemote::list_pages(const std::string& entity, const json& body,
+std::vector<engine::sync::RemotePage> StatusPageRemote::list_pages(const std::string& entity, const json& body,
                                                              const std::vector<int>& pages) {
   const Kind kind = kind_of(entity);
   std::vector<PageQuery> queries;
@@ -407,7 +406,7 @@ std::vector<engine::RemotePage> StatusPageRemote::list_pages(const std::string& 
   if (kind == Kind::comment && !queries[0].incident.empty()) {
     // One incident's comments are one page: page 1 holds them all, later pages are empty.
     const std::string& incident = queries[0].incident;
-    std::vector<engine::RemotePage> out(queries.size());
+    std::vector<engine::sync::RemotePage> out(queries.size());
     std::vector<json> rows;
     if (std::any_of(queries.begin(), queries.end(), [](const PageQuery& q) { return q.page == 1; })) {
       Call c = call(Operation::view, "GET", "/incident/" + incident, "");
@@ -429,7 +428,7 @@ std::vector<engine::RemotePage> StatusPageRemote::list_pages(const std::string& 
   for (const auto& q : queries) calls.push_back(incident_page_call(q));
   std::vector<http::Response> answers = pages.size() == 1 ? std::vector<http::Response>{exchange(calls[0])}
                                                           : exchange_all(calls);
-  std::vector<engine::RemotePage> out;
+  std::vector<engine::sync::RemotePage> out;
   out.reserve(answers.size());
   for (size_t i = 0; i < answers.size(); ++i) out.push_back(read_incident_page(answers[i], calls[i], queries[i]));
   if (kind == Kind::incident) return out;
@@ -470,7 +469,7 @@ json StatusPageRemote::create(const std::string& entity, const json& body) {
     out["internal"] = internal;
     Call c = call(Operation::create, "POST", "/incident/" + parent + "/comment", dump(out));
     http::Response answer = exchange(c);
-    if (!fourhse::is_success(answer.status)) fail(answer, c);
+    if (!http::is_success(answer.status)) fail(answer, c);
     return comment_row(parse(answer, c), parent, answer, c);
   }
 
@@ -491,7 +490,7 @@ json StatusPageRemote::create(const std::string& entity, const json& body) {
   }
   Call c = call(Operation::create, "POST", "/incident/create", dump(out));
   http::Response answer = exchange(c);
-  if (!fourhse::is_success(answer.status)) fail(answer, c);
+  if (!http::is_success(answer.status)) fail(answer, c);
   return incident_row(parse(answer, c), answer, c);
 }
 
@@ -553,7 +552,7 @@ json StatusPageRemote::send_update(const std::string& key, json row, const json&
   }
   Call c = call(Operation::update, "POST", "/incident/" + key + "/update", dump(out));
   http::Response answer = exchange(c);
-  if (!fourhse::is_success(answer.status)) fail(answer, c);
+  if (!http::is_success(answer.status)) fail(answer, c);
   return incident_row(parse(answer, c), answer, c);
 }
 
@@ -565,7 +564,7 @@ bool StatusPageRemote::remove(const std::string& entity, const std::string& id, 
   Call c = call(Operation::remove, "POST", "/incident/" + key + "/delete", "");
   http::Response answer = exchange(c);
   if (answer.status == 404) return false;
-  if (!fourhse::is_success(answer.status)) fail(answer, c);
+  if (!http::is_success(answer.status)) fail(answer, c);
   return true;
 }
 

@@ -1,5 +1,5 @@
 // The status-page Incident API (shared/api/004, completed by README.md beside this
-// file) as an engine::Remote for the entities statuspage_incident and
+// file) as an engine::sync::Remote for the entities statuspage_incident and
 // statuspage_comment. The server's integer ids cross the interface as decimal strings
 // ("42"); a comment's `internal` as a boolean.
 // Thread-safe: it holds no state that changes after construction.
@@ -14,15 +14,15 @@
 #include "adapters/statuspage/options.hpp"
 #include "engine/sync/remote.hpp"
 
-namespace hse::adapters::fourhse {
-enum class Operation;  // fourhse/answers.hpp
+namespace hse::adapters::http {
+enum class Operation;  // adapters/http/answers.hpp
 }
 
 namespace hse::adapters::statuspage {
 
 using json = nlohmann::json;
 
-class StatusPageRemote final : public engine::Remote {
+class StatusPageRemote final : public engine::sync::Remote {
  public:
   // Throws hse::Error(Code::invalid) when `transport` is null, when a limit is not
   // positive (or max_rows_per_page exceeds kMaxPerPage), or when the token holds a
@@ -35,7 +35,7 @@ class StatusPageRemote final : public engine::Remote {
   //   hse::Error(Code::invalid) before anything is sent for an entity other than the
   //     two above, an id that is not a positive decimal integer without leading zeros
   //     (a local UUID), or a body this API cannot express (the message names the field);
-  //   engine::RemoteError for error statuses, as fourhse/answers.hpp maps them (401/403
+  //   RemoteError for error statuses, as fourhse/answers.hpp maps them (401/403
   //     → auth at once: the token is fixed; 422 → invalid with the server's fields;
   //     429/503 → rate_limited with retry_after_s; other 5xx → server);
   //   RemoteError(Code::server) for a malformed answer: not JSON, the wrong shape, an
@@ -51,10 +51,10 @@ class StatusPageRemote final : public engine::Remote {
   // every incident on incident page `page` (their views fetched together), with the
   // incident page's page, page_count and per_page; total_count is then the number of
   // comments on this page, as the API has no count of comments.
-  engine::RemotePage list(const std::string& entity, const json& body) override;
+  engine::sync::RemotePage list(const std::string& entity, const json& body) override;
   // The same for each page, the incident pages (and then the views) sent together
   // through Transport::send_all; pages in the order asked.
-  std::vector<engine::RemotePage> list_pages(const std::string& entity, const json& body,
+  std::vector<engine::sync::RemotePage> list_pages(const std::string& entity, const json& body,
                                              const std::vector<int>& pages) override;
   // statuspage_incident: GET /incident/<id>, without its comments; nullopt on 404.
   // statuspage_comment: invalid (comments have no view of their own).
@@ -81,7 +81,7 @@ class StatusPageRemote final : public engine::Remote {
  private:
   struct Call;
   struct PageQuery;
-  Call call(fourhse::Operation op, std::string method, std::string target, std::string body) const;
+  Call call(http::Operation op, std::string method, std::string target, std::string body) const;
   // The wire id of the incident `id`, after checking that `patch` may be sent.
   std::string checked_update_key(const std::string& entity, const std::string& id, const json& patch) const;
   json send_update(const std::string& key, json row, const json& patch);
@@ -92,14 +92,14 @@ class StatusPageRemote final : public engine::Remote {
   [[noreturn]] void malformed(const std::string& why, const http::Response& answer, const Call& call) const;
 
   Call incident_page_call(const PageQuery& query) const;
-  engine::RemotePage read_incident_page(const http::Response& answer, const Call& call, const PageQuery& query) const;
+  engine::sync::RemotePage read_incident_page(const http::Response& answer, const Call& call, const PageQuery& query) const;
   std::optional<json> read_view(const http::Response& answer, const Call& call, const std::string& id) const;
   json incident_row(const json& raw, const http::Response& answer, const Call& call) const;
   json comment_row(const json& raw, const std::string& incident, const http::Response& answer,
                    const Call& call) const;
   std::vector<json> comments_of(const json& view, const std::string& incident, const http::Response& answer,
                                 const Call& call) const;
-  std::vector<engine::RemotePage> comment_pages(std::vector<engine::RemotePage> incident_pages) const;
+  std::vector<engine::sync::RemotePage> comment_pages(std::vector<engine::sync::RemotePage> incident_pages) const;
 
   StatusPageOptions options_;
   std::shared_ptr<http::Transport> transport_;

@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/fourhse/emulator/emulator.hpp"
-#include "adapters/fourhse/emulator/server.hpp"
+#include "adapters/emulator/emulator.hpp"
+#include "adapters/emulator/server.hpp"
 
-namespace emu = hse::adapters::fourhse::emulator;
+namespace emu = hse::adapters::emulator;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/clock.hpp"
 #include "engine/engine.hpp"
 #include "engine/store/migrations.hpp"
 #include "engine/store/row_codec.hpp"

@@ -18,7 +18,7 @@
 #include "adapters/remote_factory.hpp"
 #include "adapters/statuspage/connect.hpp"
 #include "engine/engine.hpp"
-#include "tests/support/process.hpp"
+#include "adapters/emulator/process.hpp"
 
 using json = nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
@@ -99,7 +99,7 @@ int main() {
   try {
     const fs::path dir = fs::temp_directory_path() / ("hse-bench-sp-" + std::to_string(::getpid()));
     fs::create_directories(dir);
-    auto emu = hse::test::start_emulator({"--token", kToken});
+    auto emu = hse::adapters::emulator::start_emulator({"--token", kToken});
     const std::string url = "http://127.0.0.1:" + std::to_string(emu.port);
 
     json raw = raw_run(url);

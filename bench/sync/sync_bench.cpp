@@ -26,7 +26,7 @@
 #include "adapters/http/client.hpp"
 #include "adapters/remote_factory.hpp"
 #include "engine/engine.hpp"
-#include "tests/support/process.hpp"
+#include "adapters/emulator/process.hpp"
 
 using json = nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
@@ -127,7 +127,7 @@ json run_child(const std::string& url, const std::string& project, const Setting
   fs::remove(db);
   fs::remove(db + "-wal");
   fs::remove(db + "-shm");
-  hse::test::Process child(fs::read_symlink("/proc/self/exe").string(),
+  hse::adapters::emulator::Process child(fs::read_symlink("/proc/self/exe").string(),
                            {"--child-bootstrap", url, project, std::to_string(s.per_page),
                             std::to_string(s.concurrency), db});
   std::string line = child.wait_for_line("{", std::chrono::minutes(5));
@@ -169,7 +169,7 @@ int main(int argc, char** argv) try {
   fs::path dir = fs::temp_directory_path() / ("hse-bench-sync-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   auto t_seed = SteadyClock::now();
-  auto emu = hse::test::start_emulator({"--demo-size", std::to_string(kDemoSize), "--seed", "1", "--admin"},
+  auto emu = hse::adapters::emulator::start_emulator({"--demo-size", std::to_string(kDemoSize), "--seed", "1", "--admin"},
                                        std::chrono::minutes(3));
   const std::string url = "http://127.0.0.1:" + std::to_string(emu.port);
   hse::adapters::http::ClientOptions co;

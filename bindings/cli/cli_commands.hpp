@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "engine/engine.hpp"
 
 namespace hse::cli {

@@ -1,9 +1,7 @@
 #include "engine/journal/journal.hpp"
 
-#include "engine/core/error.hpp"
-#ifdef HSE_PLANTED_BUGS
-#include "engine/core/planted.hpp"
-#endif
+#include "core/error.hpp"
+#include "core/planted.hpp"
 
 namespace hse::engine::journal {
 
@@ -131,14 +129,12 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
         {
           json merged = last->patch.is_object() ? last->patch : json::object();
           for (auto it = patch.begin(); it != patch.end(); ++it) merged[it.key()] = it.value();
-#ifdef HSE_PLANTED_BUGS
           if (planted::active(planted::Bug::collapse_drops_field))
             for (auto it = merged.begin(); it != merged.end(); ++it)
               if (!patch.contains(it.key())) {
                 merged.erase(it);
                 break;
               }
-#endif
           return rewrite(Op::update, merged);
         }
       case Op::remove:
@@ -251,6 +247,10 @@ int64_t Journal::last_seq() {
     auto st = db_.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'");
     return st->executeStep() ? st->getColumn(0).getInt64() : int64_t(0);
   });
+}
+
+void Journal::unblock_all() {
+  storage_call("unblock journal", [&] { db_.exec("UPDATE journal SET state = 'pending' WHERE state = 'blocked'"); });
 }
 
 void Journal::recover_in_flight() {

@@ -10,39 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/journal/entry.hpp"
 #include "engine/store/database.hpp"
 
 namespace hse::engine::journal {
 
 using json = nlohmann::json;
-
-enum class Op { create, update, remove };
-const char* to_string(Op op);  // create | update | delete
-Op op_from(const std::string& s);
-
-enum class State { pending, in_flight, rejected, blocked };
-const char* to_string(State s);
-State state_from(const std::string& s);
-
-struct Entry {
-  int64_t seq = 0;
-  std::string entity;
-  std::string id;
-  Op op = Op::create;
-  json patch;  // update: the changed writable fields; create and delete: null (a create pushes the row)
-  State state = State::pending;
-  bool cascade = false;
-  int attempts = 0;
-  std::optional<std::string> last_error;
-  json errors;  // the server's field errors of a rejection
-  int64_t created_at = 0;
-  // What the entry's attempts sent, recorded before each send: an update's fields (all
-  // attempts, newest value last), or a server-assigned create's body. It outlives
-  // collapsing (a create that becomes a delete keeps it), so a retry after a lost
-  // answer can tell its own applied write from another's, and find an orphan create.
-  json sent;
-  json to_json() const;
-};
 
 class Journal {
  public:
@@ -74,6 +47,9 @@ class Journal {
   int64_t count(std::optional<State> state = std::nullopt);
   // The highest seq given so far (0 when none): entries after it are newer than now.
   int64_t last_seq();
+  // Blocked entries go back to pending, to be looked at again (their blocker may be
+  // fixed or dropped since).
+  void unblock_all();
   // Entries left in_flight by a round that died go back to pending, with the attempt
   // counted: the server may have applied it. Called by a round holding the sync lock.
   void recover_in_flight();

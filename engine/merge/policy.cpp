@@ -1,6 +1,6 @@
 #include "engine/merge/policy.hpp"
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 #include "schema/catalog.hpp"
 
 namespace hse::engine::merge {

@@ -124,4 +124,15 @@ json run_index(store::Database& db, const schema::Entity& e, const json& body) {
   });
 }
 
+bool parent_active(store::Database& db, const schema::Entity& e, const std::string& id) {
+  if (!e.has_validity()) return true;
+  auto v = validity_sql(e);
+  return store::storage_call("read row", [&] {
+    auto st = db.prepare("SELECT " + v.parent_active + " FROM " + store::table_of(e) + " t" + v.joins + " WHERE t." +
+                         e.key + " = ?");
+    st->bind(1, id);
+    return !st->executeStep() || st->getColumn(0).getInt() != 0;
+  });
+}
+
 }  // namespace hse::engine::query

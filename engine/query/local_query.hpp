@@ -27,4 +27,8 @@ struct ValiditySql {
 };
 ValiditySql validity_sql(const schema::Entity& e);
 
+// The row's parent_active as a query would answer it now (true for an entity with no
+// validity, or an absent row).
+bool parent_active(store::Database& db, const schema::Entity& e, const std::string& id);
+
 }  // namespace hse::engine::query

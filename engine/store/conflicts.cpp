@@ -99,4 +99,12 @@ void ConflictStore::resolve(const std::string& conflict_id, const json& resoluti
   });
 }
 
+int64_t ConflictStore::count_open() {
+  return storage_call("count conflicts", [&] {
+    auto st = db_.prepare("SELECT COUNT(*) FROM conflicts WHERE resolved_at IS NULL");
+    st->executeStep();
+    return st->getColumn(0).getInt64();
+  });
+}
+
 }  // namespace hse::engine::store

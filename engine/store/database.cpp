@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::engine::store {
 
@@ -60,6 +60,10 @@ Stmt Database::prepare(const std::string& sql) {
     it->second->clearBindings();
   }
   return Stmt(*it->second);
+}
+
+int64_t Database::data_version() {
+  return storage_call("read data version", [&] { return db_.execAndGet("PRAGMA data_version").getInt64(); });
 }
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db) {

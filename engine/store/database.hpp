@@ -48,6 +48,8 @@ class Database {
   int64_t last_insert_rowid() const { return db_.getLastInsertRowid(); }
   int changes() const { return db_.getChanges(); }
   const std::string& path() const { return path_; }
+  // Changes whenever another connection commits to the file (PRAGMA data_version).
+  int64_t data_version();
 
  private:
   std::string path_;
@@ -78,7 +80,7 @@ auto storage_call(const char* what, Fn&& fn) -> decltype(fn());
 
 }  // namespace hse::engine::store
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::engine::store {
 template <class Fn>

@@ -1,9 +1,7 @@
 #include "engine/store/id_map.hpp"
 
 #include "engine/store/migrations.hpp"
-#ifdef HSE_PLANTED_BUGS
-#include "engine/core/planted.hpp"
-#endif
+#include "core/planted.hpp"
 
 namespace hse::engine::store {
 
@@ -68,9 +66,7 @@ void IdMap::remap(const schema::Entity& e, const std::string& local_id, const st
     for (const auto& other : schema::entities())
       for (const auto& f : other.fields) {
         if (f.references != e.name) continue;
-#ifdef HSE_PLANTED_BUGS
         if (planted::active(planted::Bug::remap_forgets_references)) continue;
-#endif
         run("UPDATE " + table_of(other) + " SET " + quoted(f.name) + " = ? WHERE " + quoted(f.name) + " = ?",
             {server_id, local_id});
         // A referrer's pending change is its newest entry (pending entries collapse).

@@ -3,7 +3,7 @@
 #include <set>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::engine::store {
 

@@ -313,10 +313,14 @@ std::vector<std::string> Replica::children(const schema::Entity& child, const st
   });
 }
 
-std::vector<std::string> Replica::ids(const schema::Entity& e) {
-  return storage_call("read ids", [&] {
+std::vector<std::string> Replica::server_known_ids(const schema::Entity& e, const std::string& field,
+                                                   const std::optional<std::string>& value) {
+  return storage_call("read scope", [&] {
     std::vector<std::string> out;
-    auto st = db_.prepare("SELECT " + e.key + " FROM " + table_of(e));
+    std::string sql = "SELECT " + e.key + " FROM " + table_of(e) + " WHERE base_hash IS NOT NULL";
+    if (value) sql += " AND \"" + field + "\" = ?";
+    auto st = db_.prepare(sql);
+    if (value) st->bind(1, *value);
     while (st->executeStep()) out.push_back(st->getColumn(0).getString());
     return out;
   });

@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/clock.hpp"
+#include "core/clock.hpp"
 #include "engine/store/database.hpp"
+#include "engine/store/version.hpp"
 #include "schema/catalog.hpp"
 
 namespace hse::engine::store {
@@ -26,28 +27,6 @@ struct RowMeta {
   std::optional<int64_t> journal_seq;
   int64_t version = 0;
   std::optional<std::string> base_hash;
-};
-
-// Why a version came to be.
-enum class Origin { local, pull, push, merge, conflict, resolution };
-const char* to_string(Origin o);
-
-struct VersionCause {
-  Origin origin = Origin::local;
-  std::optional<int64_t> journal_seq;
-  json detail;  // for merges and conflicts: base, local and remote sides
-};
-
-struct Version {
-  int64_t version = 0;
-  int64_t valid_from = 0;
-  std::optional<int64_t> valid_to;
-  std::string origin;
-  std::string op;  // create | update | delete
-  std::optional<int64_t> journal_seq;
-  json row;  // null for a deletion
-  json detail;
-  json to_json() const;
 };
 
 class Replica {
@@ -80,8 +59,10 @@ class Replica {
 
   // Ids of rows of `child` whose field `field` is `parent_id`.
   std::vector<std::string> children(const schema::Entity& child, const std::string& field, const std::string& parent_id);
-  // Every id of `e`.
-  std::vector<std::string> ids(const schema::Entity& e);
+  // Ids of rows of `e` the server has seen (creates not pushed yet are not among
+  // them), all or only those whose `field` is `value`.
+  std::vector<std::string> server_known_ids(const schema::Entity& e, const std::string& field,
+                                            const std::optional<std::string>& value);
 
   int64_t now() { return clock_.now_ms(); }
   Database& db() { return db_; }

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <thread>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::engine::store {
 

@@ -1,9 +1,7 @@
 #include "engine/sync/apply.hpp"
 
 #include "engine/store/row_codec.hpp"
-#ifdef HSE_PLANTED_BUGS
-#include "engine/core/planted.hpp"
-#endif
+#include "core/planted.hpp"
 
 namespace hse::engine::sync {
 
@@ -170,9 +168,7 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
     return Applied::skipped;
   }
 
-#ifdef HSE_PLANTED_BUGS
   if (planted::active(planted::Bug::base_before_merge)) s.replica.save_base(e, id, server);
-#endif
   json base = s.replica.base(e, id).value_or(json());
   auto merged = merge::three_way(e, base, local, server);
   Settlement settled = settle(ctx, e, id, base, local, server, merged, "update_update");

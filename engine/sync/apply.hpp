@@ -1,7 +1,7 @@
 // Applying what the server said to the replica: a pulled row (written only when
 // its content hash changed, merged three ways when it has local changes), a
 // pushed entry's answer, and conflicts settled by policy. Callers hold
-// EngineState::mu inside a WriteTransaction.
+// ReplicaState::mu inside a WriteTransaction.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -8,9 +8,7 @@
 #include "engine/store/migrations.hpp"
 #include "engine/sync/apply.hpp"
 #include "schema/validate.hpp"
-#ifdef HSE_PLANTED_BUGS
-#include "engine/core/planted.hpp"
-#endif
+#include "core/planted.hpp"
 
 namespace hse::engine::sync {
 
@@ -50,29 +48,10 @@ void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& pag
   ctx.stats.pages++;
 }
 
-// Local rows of the scope the server has seen (creates not pushed yet are not candidates).
-std::vector<std::string> known_ids(SyncContext& ctx, const schema::Entity& e, const std::string& field,
-                                   const std::optional<std::string>& scope) {
-  std::lock_guard lock(ctx.s.mu);
-  return store::storage_call("read scope", [&] {
-    std::vector<std::string> out;
-    std::string sql = "SELECT " + e.key + " FROM " + store::table_of(e) + " WHERE base_hash IS NOT NULL";
-    if (scope) sql += " AND \"" + field + "\" = ?";
-    auto st = ctx.s.db.prepare(sql);
-    if (scope) st->bind(1, *scope);
-    while (st->executeStep()) out.push_back(st->getColumn(0).getString());
-    return out;
-  });
-}
-
 void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vector<std::string>& candidates) {
   for (const auto& id : candidates) {
-#ifdef HSE_PLANTED_BUGS
     std::optional<json> row;
     if (!planted::active(planted::Bug::delete_without_confirmation)) row = ctx.remote.view(e.name, id);
-#else
-    auto row = ctx.remote.view(e.name, id);
-#endif
     std::lock_guard lock(ctx.s.mu);
     store::WriteTransaction tx(ctx.s.db);
     if (row) {
@@ -144,21 +123,6 @@ void confirm_by_parent(SyncContext& ctx, const schema::Entity& e, const std::vec
   }
 }
 
-void record_scan(SyncContext& ctx, const std::string& scope, const schema::Entity& e, int total) {
-  std::lock_guard lock(ctx.s.mu);
-  store::storage_call("record scan", [&] {
-    auto st = ctx.s.db.prepare(
-        "INSERT INTO sync_scope (scope, entity, scans, last_complete, total) VALUES (?, ?, 1, ?, ?) "
-        "ON CONFLICT(scope, entity) DO UPDATE SET scans = scans + 1, last_complete = excluded.last_complete, "
-        "total = excluded.total");
-    st->bind(1, scope);
-    st->bind(2, e.name);
-    st->bind(3, ctx.s.replica.now());
-    st->bind(4, total);
-    st->exec();
-  });
-}
-
 void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::string>& scope) {
   const std::string field = scope_field(e);
   const int per_page = setting(ctx.config, "per_page", kDefaultPerPage, 1, schema::kMaxPerPage);
@@ -199,11 +163,17 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   }
   // Complete: what the replica knows in this scope and the server did not list.
   std::vector<std::string> missing;
-  for (auto& id : known_ids(ctx, e, field, scope))
+  std::vector<std::string> known;
+  {
+    std::lock_guard lock(ctx.s.mu);
+    known = ctx.s.replica.server_known_ids(e, field, scope);
+  }
+  for (auto& id : known)
     if (!seen.count(id)) missing.push_back(std::move(id));
   if (e.append_only) confirm_by_parent(ctx, e, missing);
   else confirm_deletions(ctx, e, missing);
-  record_scan(ctx, scope.value_or("*"), e, page1.total_count);
+  std::lock_guard lock(ctx.s.mu);
+  ctx.s.meta.record_scan(scope.value_or("*"), e.name, ctx.s.replica.now(), page1.total_count);
 }
 
 }  // namespace

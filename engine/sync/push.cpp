@@ -1,13 +1,11 @@
 #include "engine/sync/push.hpp"
+#include "core/ids.hpp"
 
 #include <set>
 
-#include "engine/local_writes.hpp"
 #include "engine/store/row_codec.hpp"
 #include "engine/sync/apply.hpp"
-#ifdef HSE_PLANTED_BUGS
-#include "engine/core/planted.hpp"
-#endif
+#include "core/planted.hpp"
 
 namespace hse::engine::sync {
 
@@ -91,7 +89,7 @@ std::optional<json> find_orphan(SyncContext& ctx, const schema::Entity& e, const
     filter[e.recovery_field] = body[e.recovery_field];
     // The engine's own value is unique; so is the key of a row the server had (a
     // re-create after its deletion there: whoever re-created it first, it is that row).
-    unique_key = body[e.recovery_field] == recovery_value(local_id) || !is_uuid(local_id);
+    unique_key = body[e.recovery_field] == schema::recovery_value(local_id) || !is_uuid(local_id);
   } else if (!e.parent_field.empty() && body.contains(e.parent_field)) {
     filter[e.parent_field] = body[e.parent_field];
   } else {
@@ -126,9 +124,7 @@ Outcome send_create(SyncContext& ctx, const schema::Entity& e, const journal::En
     // re-created already: looked for first.
     if (entry.attempts > 0 || !is_uuid(id)) {
       const json& sent = entry.sent.is_object() ? entry.sent : body;
-#ifdef HSE_PLANTED_BUGS
       if (!planted::active(planted::Bug::skip_orphan_lookup))
-#endif
       if (auto found = find_orphan(ctx, e, id, sent)) {
         out.server = *found;
         out.sent = sent;
@@ -210,9 +206,7 @@ Outcome send_update(SyncContext& ctx, const schema::Entity& e, const journal::En
   merge::MergeResult overlap;
   overlap.row = json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
-#ifdef HSE_PLANTED_BUGS
     if (planted::active(planted::Bug::update_ignores_server_changes)) break;
-#endif
     json b = base_now.value(it.key(), json());
     json r = server_norm.value(it.key(), json());
     if (r != b && r != it.value()) overlap.conflicts.push_back({it.key(), b, it.value(), r});
@@ -462,7 +456,7 @@ static bool push_pass(SyncContext& ctx) {
   {
     // Blocked entries are looked at again: their blocker may be fixed or dropped.
     std::lock_guard lock(s.mu);
-    store::storage_call("unblock journal", [&] { s.db.exec("UPDATE journal SET state = 'pending' WHERE state = 'blocked'"); });
+    s.journal.unblock_all();
   }
   bool waited = false;
   int64_t after = 0;
@@ -564,14 +558,12 @@ static bool push_pass(SyncContext& ctx) {
                   {"errors", errors_json(fields)}});
         continue;
       }
-#ifdef HSE_PLANTED_BUGS
       if (planted::active(planted::Bug::lost_create_not_retried) && entry.op == Op::create &&
           (err.code() == Code::network || err.code() == Code::timeout)) {
         accept_pushed(ctx, *e, entry, local);
         tx.commit();
         continue;
       }
-#endif
       s.journal.set_state(entry.seq, State::pending);
       s.journal.count_attempt(entry.seq, err.what());
       tx.commit();

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
-namespace hse::engine {
+namespace hse::engine::sync {
 
 using json = nlohmann::json;
 
@@ -22,23 +22,11 @@ struct RemotePage {
   int total_count = 0;
 };
 
-// Failures are thrown as hse::Error (or RemoteError for those that carry an HTTP
-// status): Code::network, timeout, server (5xx, malformed answer), rate_limited
-// (429/503, retry_after_s set when the server said), auth (after one token refresh),
-// invalid (422, fields() lists the server's field errors), not_found, conflict.
-class RemoteError : public Error {
- public:
-  RemoteError(Code code, const std::string& message, int http_status, std::optional<int> retry_after_s = {},
-              std::vector<FieldError> fields = {})
-      : Error(code, message, std::move(fields)), http_status_(http_status), retry_after_s_(retry_after_s) {}
-  int http_status() const noexcept { return http_status_; }
-  std::optional<int> retry_after_s() const noexcept { return retry_after_s_; }
-
- private:
-  int http_status_;
-  std::optional<int> retry_after_s_;
-};
-
+// Failures are thrown as hse::Error, or hse::RemoteError (core/error.hpp) for those
+// that carry an HTTP status: Code::network, timeout, server (5xx, malformed answer),
+// rate_limited (429/503, retry_after_s set when the server said), auth (after one
+// token refresh), invalid (422, fields() lists the server's field errors),
+// not_found, conflict.
 class Remote {
  public:
   virtual ~Remote() = default;
@@ -75,4 +63,4 @@ class Remote {
   virtual bool remove(const std::string& entity, const std::string& id, bool force) = 0;
 };
 
-}  // namespace hse::engine
+}  // namespace hse::engine::sync

@@ -1,5 +1,5 @@
 // Resolving a conflict the policies left to the app. Callers hold
-// EngineState::mu inside a WriteTransaction.
+// ReplicaState::mu inside a WriteTransaction.
 #pragma once
 
 #include <nlohmann/json.hpp>

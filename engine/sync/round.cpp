@@ -38,11 +38,7 @@ json run_round(SyncContext& ctx) {
     }
     if (more) push(ctx);
     std::lock_guard lock(ctx.s.mu);
-    store::storage_call("record round", [&] {
-      auto st = ctx.s.db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('last_sync', ?)");
-      st->bind(1, std::to_string(ctx.s.clock->now_ms()));
-      st->exec();
-    });
+    ctx.s.meta.set_last_sync(ctx.s.clock->now_ms());
     ctx.emit({{"type", "online"}});
   } catch (const Error& e) {
     if (e.code() == Code::storage || e.code() == Code::internal) throw;

@@ -10,7 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "engine/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hse::engine::sync {
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "engine/engine_state.hpp"
+#include "engine/sync/replica_state.hpp"
 #include "engine/merge/policy.hpp"
 #include "engine/sync/remote.hpp"
 
@@ -37,7 +37,7 @@ struct RoundStats {
 };
 
 struct SyncContext {
-  EngineState& s;
+  ReplicaState& s;
   Remote& remote;
   merge::PolicyTable policies;
   Resolver resolver;

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/core/planted.hpp"
+#include "core/planted.hpp"
 #include "tests/property/commands.hpp"
 #include "tests/property/statuspage_commands.hpp"
 

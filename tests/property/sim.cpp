@@ -30,8 +30,8 @@ std::filesystem::path fresh_dir() {
 }  // namespace
 
 uint16_t shared_emulator_port() {
-  static std::optional<test::EmulatorProcess> proc;
-  if (!proc) proc.emplace(test::start_emulator({"--admin", "--seed", "7"}));
+  static std::optional<hse::adapters::emulator::EmulatorProcess> proc;
+  if (!proc) proc.emplace(hse::adapters::emulator::start_emulator({"--admin", "--seed", "7"}));
   return proc->port;
 }
 

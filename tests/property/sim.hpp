@@ -19,19 +19,19 @@
 #include <string>
 #include <vector>
 
-#include "adapters/fourhse/emulator/emulator.hpp"
-#include "adapters/fourhse/emulator/in_process_transport.hpp"
+#include "adapters/emulator/emulator.hpp"
+#include "adapters/emulator/in_process_transport.hpp"
 #include "adapters/fourhse/fourhse_remote.hpp"
 #include "adapters/http/client.hpp"
 #include "adapters/statuspage/statuspage_remote.hpp"
 #include "engine/engine.hpp"
 #include "schema/catalog.hpp"
-#include "tests/support/process.hpp"
+#include "adapters/emulator/process.hpp"
 
 namespace hse::prop {
 
 using json = nlohmann::json;
-namespace emu = hse::adapters::fourhse::emulator;
+namespace emu = hse::adapters::emulator;
 namespace http = hse::adapters::http;
 
 // Thrown by the transport at the drawn request of a crash: it is no hse::Error, so

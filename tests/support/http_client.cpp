@@ -5,7 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hse::test {
 

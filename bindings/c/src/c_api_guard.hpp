@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 #include "hsesync.h"
 
 namespace hse::capi {

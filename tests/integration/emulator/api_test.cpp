@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/emulator/fixture.hpp"
+#include "core/ids.hpp"
 
 namespace hse::test {
 namespace {

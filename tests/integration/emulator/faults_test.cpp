@@ -4,15 +4,15 @@
 
 #include <chrono>
 
-#include "adapters/fourhse/emulator/emulator.hpp"
-#include "adapters/fourhse/emulator/in_process_transport.hpp"
-#include "engine/core/error.hpp"
+#include "adapters/emulator/emulator.hpp"
+#include "adapters/emulator/in_process_transport.hpp"
+#include "core/error.hpp"
 #include "tests/integration/emulator/fixture.hpp"
 
 namespace hse::test {
 namespace {
 
-namespace emu = adapters::fourhse::emulator;
+namespace emu = adapters::emulator;
 
 const json kProject = {{"name", "Faulty"}, {"country", "IT"}};
 

@@ -9,16 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/clock.hpp"
+#include "core/clock.hpp"
 #include "schema/catalog.hpp"
 #include "schema/validate.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/process.hpp"
+#include "adapters/emulator/process.hpp"
 
 namespace hse::test {
 
 using json = nlohmann::json;
 using adapters::http::Response;
+using adapters::emulator::EmulatorProcess;
+using adapters::emulator::Process;
+using adapters::emulator::bin_path;
+using adapters::emulator::start_emulator;
 
 inline json parse(const Response& r) { return json::parse(r.body); }
 

@@ -9,16 +9,16 @@
 
 #include <filesystem>
 
-#include "adapters/fourhse/emulator/emulator.hpp"
-#include "adapters/fourhse/emulator/in_process_transport.hpp"
-#include "adapters/statuspage/emulator/statuspage_api.hpp"
-#include "engine/core/error.hpp"
+#include "adapters/emulator/emulator.hpp"
+#include "adapters/emulator/in_process_transport.hpp"
+#include "adapters/emulator/statuspage_api.hpp"
+#include "core/error.hpp"
 #include "tests/integration/emulator/fixture.hpp"
 
 namespace hse::test {
 namespace {
 
-namespace emu = adapters::fourhse::emulator;
+namespace emu = adapters::emulator;
 
 json incident(const std::string& name, const json& extra = json::object()) {
   json body = {{"scope", 1},         {"service", 2},
@@ -443,7 +443,7 @@ TEST(StatuspageInProcessTest, CommentTimesComeFromTheEmulatorClock) {
   auto c = emulator.handle(r);
   ASSERT_EQ(c.status, 201) << c.body;
   EXPECT_EQ(parse(c)["created_at"], "2026-11-28T10:05");
-  EXPECT_EQ(adapters::statuspage::emulator::format_datetime(0), "1970-01-01T00:00");
+  EXPECT_EQ(adapters::emulator::format_datetime(0), "1970-01-01T00:00");
 }
 
 TEST(StatuspageDbTest, DbFileKeepsIncidentsAcrossRestartsAndDeleteRemovesCommentRows) {

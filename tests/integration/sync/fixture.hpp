@@ -18,11 +18,15 @@
 #include <vector>
 
 #include "tests/support/http_client.hpp"
-#include "tests/support/process.hpp"
+#include "adapters/emulator/process.hpp"
 
 namespace hse::test {
 
 using json = nlohmann::json;
+using adapters::emulator::EmulatorProcess;
+using adapters::emulator::Process;
+using adapters::emulator::bin_path;
+using adapters::emulator::start_emulator;
 
 // The four 4HSE entities, parents first, and their keys.
 inline const std::vector<std::pair<std::string, std::string>>& sync_entities() {

@@ -25,7 +25,7 @@ json comment_body(const std::string& incident, const std::string& text, bool int
 }
 
 // A server row in the replica's form: ids (and a comment's incident) as decimal text,
-// `internal` as a boolean (adapters/statuspage/README.md, "As an engine::Remote").
+// `internal` as a boolean (adapters/statuspage/README.md, "As an engine::sync::Remote").
 json as_replica_row(const std::string& entity, json row) {
   auto to_text = [](json& v) {
     if (v.is_number_integer()) v = std::to_string(v.get<int64_t>());

@@ -6,8 +6,9 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/engine_impl.hpp"
 #include "engine/engine.hpp"
-#include "engine/engine_state.hpp"
+#include "engine/sync/replica_state.hpp"
 #include "engine/store/row_codec.hpp"
 
 namespace hse::test {
@@ -54,7 +55,7 @@ class EngineTest : public ::testing::Test {
   }
   // A row as if pulled from the server: synced, with server-computed fields.
   void server_row(const std::string& entity, json row) {
-    auto& s = engine->state();
+    auto& s = (*hse::engine::internals(*engine).state);
     std::lock_guard lock(s.mu);
     const auto& e = schema::entity(entity);
     row = engine::store::normalize(e, row);
@@ -68,7 +69,7 @@ class EngineTest : public ::testing::Test {
     return out;
   }
   int64_t count_rows(const std::string& table) {
-    auto& s = engine->state();
+    auto& s = (*hse::engine::internals(*engine).state);
     std::lock_guard lock(s.mu);
     return s.db.raw().execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
   }

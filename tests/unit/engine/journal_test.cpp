@@ -1,3 +1,4 @@
+#include "engine/engine_impl.hpp"
 #include "tests/unit/engine/fixture.hpp"
 
 using namespace hse;
@@ -56,7 +57,7 @@ TEST_F(Collapse, UpdateThenDeleteIsDelete) {
 
 TEST_F(Collapse, AnInFlightEntryIsNeverCollapsedInto) {
   engine->update("project", pid, {{"name", "Acme 2"}});
-  auto& s = engine->state();
+  auto& s = (*hse::engine::internals(*engine).state);
   int64_t seq = engine->journal()[0].seq;
   {
     std::lock_guard lock(s.mu);
@@ -78,7 +79,7 @@ TEST_F(Collapse, ANoChangeUpdateJournalsNothing) {
 
 TEST_F(Collapse, FirstLocalEditKeepsTheServerVersionAsBase) {
   engine->update("project", pid, {{"name", "Mine"}});
-  auto& s = engine->state();
+  auto& s = (*hse::engine::internals(*engine).state);
   std::lock_guard lock(s.mu);
   auto base = s.replica.base(schema::entity("project"), pid);
   ASSERT_TRUE(base);

@@ -1,4 +1,5 @@
 #include "engine/engine.hpp"
+#include "core/ids.hpp"
 
 #include "tests/unit/engine/fixture.hpp"
 

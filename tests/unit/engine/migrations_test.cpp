@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "engine/engine_impl.hpp"
 #include "engine/store/migrations.hpp"
 #include "tests/unit/engine/fixture.hpp"
 
@@ -35,7 +36,7 @@ TEST(Migrations, Version1FileUpgradesToCurrentKeepingItsRows) {
   }
   auto engine = engine::Engine::open(path);
   EXPECT_EQ(engine->get("project", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01")->at("name"), "Old");
-  auto& s = engine->state();
+  auto& s = (*hse::engine::internals(*engine).state);
   EXPECT_EQ(engine::store::schema_version(s.db), engine::store::kSchemaVersion);
   EXPECT_TRUE(s.db.raw().tableExists("conflicts"));
 }
@@ -53,7 +54,7 @@ TEST(Migrations, Version2FileGainsTheStatusPageTablesAndTheIdMap) {
     EXPECT_FALSE(db.raw().tableExists("id_map"));
   }
   auto engine = engine::Engine::open(path);
-  auto& s = engine->state();
+  auto& s = (*hse::engine::internals(*engine).state);
   EXPECT_EQ(engine::store::schema_version(s.db), 3);
   EXPECT_TRUE(s.db.raw().tableExists("id_map"));
   EXPECT_TRUE(s.db.raw().tableExists("e_statuspage_incident"));
@@ -117,7 +118,7 @@ TEST(Migrations, ACurrentVersionFileMissingACatalogColumnGainsIt) {
     db.exec("ALTER TABLE e_statuspage_comment DROP COLUMN internal");
   }
   auto engine = engine::Engine::open(path);
-  SQLite::Statement info(engine->state().db.raw(),
+  SQLite::Statement info((*hse::engine::internals(*engine).state).db.raw(),
                          "SELECT COUNT(*) FROM pragma_table_info('e_statuspage_comment') WHERE name = 'internal'");
   ASSERT_TRUE(info.executeStep());
   EXPECT_EQ(info.getColumn(0).getInt(), 1);

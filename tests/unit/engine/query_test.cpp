@@ -1,3 +1,4 @@
+#include "engine/engine_impl.hpp"
 #include "tests/unit/engine/fixture.hpp"
 
 using namespace hse;
@@ -23,7 +24,7 @@ class Query : public EngineTest {
     server_row("office", {{"office_id", active_office}, {"project_id", pid}, {"name", "Rome"}, {"owned_active", true}, {"parent_active", true}});
     server_row("office", {{"office_id", old_office}, {"project_id", pid}, {"name", "Closed site"}, {"owned_active", false}, {"parent_active", true}});
     auto inc = [&](const std::string& name, const std::string& office, const std::string& status, bool active) {
-      json row = {{"office_incident_id", engine->state().random->uuid4()}, {"name", name}, {"date_incident", "2026-01-0" + std::to_string(name.size() % 9 + 1)},
+      json row = {{"office_incident_id", (*hse::engine::internals(*engine).state).random->uuid4()}, {"name", name}, {"date_incident", "2026-01-0" + std::to_string(name.size() % 9 + 1)},
                   {"status", status}, {"tenant_id", pid}, {"subtenant_id", office}, {"owned_active", active},
                   {"parent_active", true}};
       if (status == "closed") row["date_closed"] = "2026-02-01";
@@ -47,7 +48,7 @@ TEST_F(Query, HiddenRowsNeedHistory) {
 }
 
 TEST_F(Query, HistoricizingTheParentHidesChildrenWithoutTouchingThem) {
-  auto& s = engine->state();
+  auto& s = (*hse::engine::internals(*engine).state);
   int64_t versions_before;
   {
     std::lock_guard lock(s.mu);

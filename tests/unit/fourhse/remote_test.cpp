@@ -13,7 +13,7 @@ using hse::adapters::fourhse::FourHseOptions;
 using hse::adapters::fourhse::FourHseRemote;
 using hse::adapters::http::Request;
 using hse::adapters::http::Response;
-using hse::engine::RemoteError;
+using hse::RemoteError;
 using hse::test::answer;
 using hse::test::FakeTransport;
 using json = nlohmann::json;

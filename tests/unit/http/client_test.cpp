@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 #include "tests/unit/http/test_server.hpp"
 
 using hse::Code;

@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "adapters/http/client.hpp"
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 #include "tests/unit/http/test_server.hpp"
 
 using hse::Code;

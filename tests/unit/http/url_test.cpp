@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 using namespace hse::adapters::http;
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "schema/catalog.hpp"
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 
 #include <algorithm>
 

@@ -14,7 +14,7 @@ using hse::adapters::http::Request;
 using hse::adapters::http::Response;
 using hse::adapters::statuspage::StatusPageOptions;
 using hse::adapters::statuspage::StatusPageRemote;
-using hse::engine::RemoteError;
+using hse::RemoteError;
 using hse::test::answer;
 using hse::test::FakeTransport;
 using json = nlohmann::json;

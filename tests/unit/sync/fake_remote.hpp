@@ -16,7 +16,7 @@ namespace hse::test {
 
 using json = nlohmann::json;
 
-class FakeRemote : public engine::Remote {
+class FakeRemote : public engine::sync::Remote {
  public:
   // Faults, consumed one per call in order: before applying (the request never
   // arrives) or after applying (the answer is lost).
@@ -52,7 +52,7 @@ class FakeRemote : public engine::Remote {
     return rows[entity].size();
   }
 
-  engine::RemotePage list(const std::string& entity, const json& body) override {
+  engine::sync::RemotePage list(const std::string& entity, const json& body) override {
     Fault f = begin("list", entity, "");
     std::lock_guard lock(mu_);
     const auto& e = schema::entity(entity);
@@ -63,7 +63,7 @@ class FakeRemote : public engine::Remote {
       for (const auto& flt : q.filters) ok = ok && r.value(flt.field->name, json()) == flt.value;
       if (ok) matching.push_back(r);
     }
-    engine::RemotePage page;
+    engine::sync::RemotePage page;
     page.page = q.page;
     page.per_page = q.per_page;
     page.total_count = int(matching.size());
@@ -88,16 +88,16 @@ class FakeRemote : public engine::Remote {
       std::lock_guard lock(mu_);
       const auto& e = schema::entity(entity);
       auto errors = schema::check_create(e, body, schema::ReadOnlyFields::ignore);
-      if (!errors.empty()) throw engine::RemoteError(Code::invalid, "422", 422, std::nullopt, errors);
+      if (!errors.empty()) throw RemoteError(Code::invalid, "422", 422, std::nullopt, errors);
       std::string id;
       if (e.server_assigned_ids) {
         // Integer ids the server picks, as decimal text (what the adapters hand the engine).
         if (e.parent_field.size() && !rows[e.parent].count(body.value(e.parent_field, "")))
-          throw engine::RemoteError(Code::not_found, "404", 404);
+          throw RemoteError(Code::not_found, "404", 404);
         id = std::to_string(++next_id[entity]);
       } else {
         id = body[e.key];
-        if (rows[entity].count(id)) throw engine::RemoteError(Code::conflict, "duplicate id", 422);
+        if (rows[entity].count(id)) throw RemoteError(Code::conflict, "duplicate id", 422);
       }
       json r = engine::store::normalize(e, schema::with_defaults(e, body));
       r[e.key] = id;
@@ -120,9 +120,9 @@ class FakeRemote : public engine::Remote {
       std::lock_guard lock(mu_);
       const auto& e = schema::entity(entity);
       auto it = rows[entity].find(id);
-      if (it == rows[entity].end()) throw engine::RemoteError(Code::not_found, "404", 404);
+      if (it == rows[entity].end()) throw RemoteError(Code::not_found, "404", 404);
       auto errors = schema::check_update(e, patch, it->second, schema::ReadOnlyFields::ignore);
-      if (!errors.empty()) throw engine::RemoteError(Code::invalid, "422", 422, std::nullopt, errors);
+      if (!errors.empty()) throw RemoteError(Code::invalid, "422", 422, std::nullopt, errors);
       for (auto p = patch.begin(); p != patch.end(); ++p) it->second[p.key()] = p.value();
       out = it->second;
     }
@@ -170,12 +170,12 @@ class FakeRemote : public engine::Remote {
       }
     }
     if (on_call) on_call(op, entity, id);
-    if (next.fault == Fault::fail_before) throw engine::RemoteError(next.code, "injected failure", 0);
+    if (next.fault == Fault::fail_before) throw RemoteError(next.code, "injected failure", 0);
     last_code_ = next.code;
     return next.fault;
   }
   void end(Fault f) {
-    if (f == Fault::lose_answer) throw engine::RemoteError(last_code_, "injected lost answer", 0);
+    if (f == Fault::lose_answer) throw RemoteError(last_code_, "injected lost answer", 0);
   }
 
   std::recursive_mutex mu_;

@@ -3,6 +3,7 @@
 #include <future>
 #include <thread>
 
+#include "engine/engine_impl.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
 
 using namespace hse;
@@ -59,7 +60,7 @@ TEST_F(Faults, CrashLeavesAnEntryInFlightAndTheNextRoundRetriesIt) {
   json i = a->create("incident", incident_body("in flight"));
   {
     int64_t seq = a->journal()[0].seq;
-    auto& s = a->state();
+    auto& s = (*hse::engine::internals(*a).state);
     std::lock_guard lock(s.mu);
     s.journal.set_state(seq, engine::journal::State::in_flight);
   }
@@ -113,7 +114,7 @@ TEST_F(Faults, ARoundInAnotherProcessKeepsItsEntriesAndTheSecondRoundIsBusy) {
 TEST_F(Faults, APullCutShortDeletesNothing) {
   for (int i = 0; i < 30; ++i) {
     json r = incident_body("r" + std::to_string(i));
-    r["office_incident_id"] = a->state().random->uuid4();
+    r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
     server->put("incident", r);
   }
   auto small_pages = open("small", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 10}}}});

@@ -1,3 +1,4 @@
+#include "engine/engine_impl.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
 
 using namespace hse;
@@ -7,7 +8,7 @@ using json = nlohmann::json;
 TEST_F(SyncTest, BootstrapThenANoChangeRoundWritesNothing) {
   for (int i = 0; i < 1200; ++i) {
     json r = incident_body("inc " + std::to_string(i));
-    r["office_incident_id"] = a->state().random->uuid4();
+    r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
     r["owned_active"] = true;
     server->put("incident", r);
   }

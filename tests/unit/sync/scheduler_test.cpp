@@ -1,5 +1,6 @@
 #include <thread>
 
+#include "engine/engine_impl.hpp"
 #include "engine/sync/scheduler.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
 
@@ -67,7 +68,7 @@ TEST_F(Scheduling, AFailedPushIsRetriedOnItsOwn) {
 TEST_F(Scheduling, StopEndsTheRoundAfterTheCurrentPageAndLosesNothing) {
   for (int i = 0; i < 2000; ++i) {
     json r = incident_body("r" + std::to_string(i));
-    r["office_incident_id"] = a->state().random->uuid4();
+    r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
     server->put("incident", r);
   }
   auto e = open("stopping", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 50}, {"interval_s", 30}}}});

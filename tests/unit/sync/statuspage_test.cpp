@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "tests/unit/sync/sync_fixture.hpp"
+#include "core/ids.hpp"
 
 using namespace hse;
 using hse::test::FakeRemote;

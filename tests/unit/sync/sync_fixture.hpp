@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "engine/engine.hpp"
-#include "engine/engine_state.hpp"
+#include "engine/sync/replica_state.hpp"
 #include "tests/unit/sync/fake_remote.hpp"
 
 namespace hse::test {

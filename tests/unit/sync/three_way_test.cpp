@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "engine/core/error.hpp"
+#include "core/error.hpp"
 #include "engine/merge/policy.hpp"
 #include "engine/merge/three_way.hpp"
 #include "engine/store/row_codec.hpp"

@@ -1,0 +1,66 @@
+// What an Engine holds behind its pimpl. Internal to hse_engine; tests include it
+// (through internals()) to reach the replica state directly.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "engine/engine.hpp"
+#include "engine/sync/event_dispatcher.hpp"
+#include "engine/sync/replica_state.hpp"
+#include "engine/sync/scheduler.hpp"
+#include "engine/sync/sync_context.hpp"
+
+namespace hse::engine {
+
+struct Engine::Impl {
+  Impl(std::unique_ptr<sync::ReplicaState> s, EngineOptions o) : state(std::move(s)), options(std::move(o)) {}
+
+  // The remote the configuration names (made once per configuration).
+  std::shared_ptr<sync::Remote> remote_for(const json& config);
+  void emit(const json& event) { events.post(event); }
+  // Runs `fn` holding the lock inside one write transaction, committed when it
+  // returns; then tells the scheduler a local write happened.
+  template <class Fn>
+  auto write(Fn&& fn) -> decltype(fn());
+
+  std::unique_ptr<sync::ReplicaState> state;
+  EngineOptions options;
+  std::mutex round_mu;  // one round at a time
+  std::mutex hooks_mu;  // guards the resolver and the cached remote
+  sync::EventDispatcher events;
+  sync::Resolver resolver;
+  std::shared_ptr<sync::Remote> remote;
+  json remote_config;
+  std::atomic<bool> cancel{false};
+  std::mutex scheduler_mu;
+  std::unique_ptr<sync::Scheduler> scheduler;  // last: stopped before the rest goes
+};
+
+// The replica state of `engine`, for tests.
+inline Engine::Impl& internals(Engine& engine) { return *engine.impl_; }
+
+template <class Fn>
+auto Engine::Impl::write(Fn&& fn) -> decltype(fn()) {
+  auto poke = [this] {
+    std::lock_guard lock(scheduler_mu);
+    if (scheduler) scheduler->poke();
+  };
+  std::unique_lock lock(state->mu);
+  store::WriteTransaction tx(state->db);
+  if constexpr (std::is_void_v<decltype(fn())>) {
+    fn();
+    tx.commit();
+    lock.unlock();
+    poke();
+  } else {
+    auto result = fn();
+    tx.commit();
+    lock.unlock();
+    poke();
+    return result;
+  }
+}
+
+}  // namespace hse::engine
