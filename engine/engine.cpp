@@ -254,9 +254,8 @@ SyncWait Engine::wait_synced(int64_t timeout_ms) {
     }
     json report;
     if (scheduler) {
-      scheduler->request_now();
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0 || !scheduler->wait_round(left)) return SyncWait::timeout;
+      if (left.count() <= 0 || !scheduler->run_now_and_wait(left)) return SyncWait::timeout;
       report = scheduler->last_report();
     } else {
       report = sync();

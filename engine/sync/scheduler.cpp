@@ -160,10 +160,15 @@ json Scheduler::last_report() const {
   return impl_->last;
 }
 
-bool Scheduler::wait_round(milliseconds timeout) {
+bool Scheduler::run_now_and_wait(milliseconds timeout) {
+  uint64_t target;
+  {
+    std::lock_guard lock(impl_->mu);
+    // A round already running may have read the replica before this call.
+    target = impl_->finished + (impl_->in_round ? 2 : 1);
+  }
+  request_now();
   std::unique_lock lock(impl_->mu);
-  // A round already running may have read the replica before this call.
-  uint64_t target = impl_->finished + (impl_->in_round ? 2 : 1);
   return impl_->round_done.wait_for(lock, timeout, [&] { return impl_->finished >= target || !impl_->is_running; }) &&
          impl_->finished >= target;
 }

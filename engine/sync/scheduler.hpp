@@ -50,8 +50,10 @@ class Scheduler {
   // Rounds finished so far, and the report of the last one.
   uint64_t rounds() const;
   json last_report() const;
-  // Blocks until a round that started after this call ends, or the timeout passes.
-  bool wait_round(std::chrono::milliseconds timeout);
+  // Asks for a round now (request_now) and blocks until a round that started after
+  // this call ends, or the timeout passes. The round to wait for is fixed before the
+  // request: a fast round cannot end unseen between the two.
+  bool run_now_and_wait(std::chrono::milliseconds timeout);
 
  private:
   struct Impl;

@@ -1,6 +1,6 @@
 #include <thread>
-
 #include "engine/engine_impl.hpp"
+
 #include "engine/sync/scheduler.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
 
