@@ -36,6 +36,7 @@
 #include "adapters/http/client.hpp"
 #include "adapters/remote_factory.hpp"
 #include "engine/engine.hpp"
+#include "schema/catalog.hpp"
 #include "adapters/emulator/process.hpp"
 
 using json = nlohmann::json;
@@ -188,8 +189,8 @@ long requests_served(hse::adapters::http::Client& admin) {
 }
 
 // The ids of up to `n` rows of `entity` in the replica.
-std::vector<std::string> local_ids(hse::engine::Engine& engine, const std::string& entity, const std::string& key,
-                                   size_t n) {
+std::vector<std::string> local_ids(hse::engine::Engine& engine, const std::string& entity, size_t n) {
+  const std::string& key = hse::schema::entity(entity).key;
   std::vector<std::string> ids;
   for (int page = 1; ids.size() < n; ++page) {
     json items = engine.query(entity, {{"per-page", 1000}, {"page", page}})["items"];
@@ -228,8 +229,8 @@ json push_rtt50(const fs::path& dir, int updates, int creates) {
   if (!boot.value("ok", false)) throw std::runtime_error("push_rtt50 bootstrap failed: " + boot.dump());
 
   get_json(admin, "POST", "/_admin/faults", json{{"latency_ms", kRtt50LatencyMs}}.dump());
-  std::vector<std::string> actions = local_ids(*engine, "action", "action_id", size_t(updates));
-  std::vector<std::string> incidents = local_ids(*engine, "incident", "incident_id", size_t(updates) - actions.size());
+  std::vector<std::string> actions = local_ids(*engine, "action", size_t(updates));
+  std::vector<std::string> incidents = local_ids(*engine, "incident", size_t(updates) - actions.size());
   if (long(actions.size() + incidents.size()) < updates)
     throw std::runtime_error("push_rtt50: the scope has fewer than " + std::to_string(updates) + " rows to update");
   for (size_t i = 0; i < actions.size(); ++i)
