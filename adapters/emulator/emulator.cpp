@@ -82,7 +82,8 @@ json Emulator::stats() const {
 
 FaultDecision Emulator::next_fault(const http::Request& r) {
   if (!is_faultable(r.target)) return {};
-  FaultDecision d = faults_.next();
+  // Rules match the path alone: a query string (access-token, force) never hides a request from them.
+  FaultDecision d = faults_.next(r.method, r.target.substr(0, r.target.find('?')));
   if (d.kind == FaultKind::drop || d.kind == FaultKind::error || d.kind == FaultKind::lost_response) {
     // Dropped and errored requests never reach handle(); count them here so the
     // totals are every request the server received.
@@ -208,11 +209,14 @@ http::Response Emulator::admin(const http::Request& r, const std::string& path) 
       return json_response(200, {{"reset", true}});
     }
     if (path == "/_admin/faults") {
-      if (r.method == "GET") return json_response(200, faults_.config().to_json());
+      if (r.method == "GET") return json_response(200, faults_.to_json());
       if (!expect("POST")) return method_not_allowed("GET, POST");
-      FaultConfig c = FaultConfig::from_json(body.is_null() ? json::object() : body);
-      faults_.configure(c);
-      return json_response(200, c.to_json());
+      try {
+        faults_.configure(FaultConfig::from_json(body.is_null() ? json::object() : body));
+      } catch (const ValidationError& ex) {
+        return field_errors(400, ex.fields());  // a malformed setting: nothing changes
+      }
+      return json_response(200, faults_.to_json());
     }
     if (path == "/_admin/historicize" || path == "/_admin/restore") {
       if (!expect("POST")) return method_not_allowed("POST");

@@ -58,8 +58,9 @@ class Emulator {
   http::Response handle(const http::Request& request);
 
   // The fault a transport must apply to this request before (drop, error) or after
-  // (lost response) calling handle(). Decided from the fault seed and the sequence of
-  // faultable requests (/v2 and /incident paths); other paths always get FaultKind::none.
+  // (lost response) calling handle(). A targeted rule matching the method and path
+  // decides first; else the fault seed and the sequence of faultable requests (/v2 and
+  // /incident paths). Other paths always get FaultKind::none.
   FaultDecision next_fault(const http::Request& request);
   void set_faults(const FaultConfig& config);
 

@@ -9,13 +9,23 @@
 //              the German scope (2/3 of the rows) shows how memory grows with rows;
 //   resync     a second round with nothing changed: seconds, rows written, requests;
 //   push       10,000 creates made offline, then pushed: ops/s of the push phase.
+//   push_rtt50 on its own emulator answering every request 50 ms late (/_admin/faults
+//              latency_ms): 1,000 offline updates and 200 offline creates, one sync.
+//              Its baseline is the serial bound, the requests the push made (counted by
+//              the emulator) times 50 ms; push_rtt50_speedup = that bound / the push's time.
 // Also sweeps sync.per_page and sync.concurrency. One JSON object per line; the last
 // one holds the headline figures.
+//
+// Environment: HSE_BENCH_SYNC_ONLY=push_rtt50 runs that step alone (seconds, not the
+// 84,000-row setup); HSE_BENCH_RTT50_SCALE=0.1 scales its counts down for a quick run.
+// At a speed-up of 1 the step takes about 2 minutes (2,200 requests x 50 ms).
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -26,6 +36,7 @@
 #include "adapters/http/client.hpp"
 #include "adapters/remote_factory.hpp"
 #include "engine/engine.hpp"
+#include "schema/catalog.hpp"
 #include "adapters/emulator/process.hpp"
 
 using json = nlohmann::json;
@@ -36,6 +47,10 @@ namespace {
 
 constexpr int kDemoSize = 84'000;  // 6 of the 10 demo offices are Italian: 1.2 * N rows there
 constexpr int kPushes = 10'000;
+constexpr int kRtt50LatencyMs = 50;
+constexpr int kRtt50Updates = 1'000;
+constexpr int kRtt50Creates = 200;
+constexpr int kRtt50PushConcurrency = 8;  // sync.push_concurrency's default
 const std::vector<std::string> kEntities = {"project", "office", "action", "incident"};
 
 double seconds_since(SteadyClock::time_point t0) {
@@ -160,6 +175,119 @@ long scope_rows(hse::adapters::http::Client& c, const std::string& project) {
 
 void print(json j) { std::cout << j.dump() << std::endl; }
 
+// The emulator's projects, the one with the most actions and incidents first.
+std::vector<std::pair<long, std::string>> projects_by_rows(hse::adapters::http::Client& c) {
+  std::vector<std::pair<long, std::string>> out;
+  for (const auto& p : get_json(c, "POST", "/v2/project/index", R"({"history":true})"))
+    out.emplace_back(scope_rows(c, p["project_id"]), p["project_id"]);
+  std::sort(out.begin(), out.end(), std::greater<>());
+  return out;
+}
+
+long requests_served(hse::adapters::http::Client& admin) {
+  return get_json(admin, "GET", "/_admin/stats")["total"].get<long>();
+}
+
+// The ids of up to `n` rows of `entity` in the replica.
+std::vector<std::string> local_ids(hse::engine::Engine& engine, const std::string& entity, size_t n) {
+  const std::string& key = hse::schema::entity(entity).key;
+  std::vector<std::string> ids;
+  for (int page = 1; ids.size() < n; ++page) {
+    json items = engine.query(entity, {{"per-page", 1000}, {"page", page}})["items"];
+    if (items.empty()) break;
+    for (const auto& row : items)
+      if (ids.size() < n) ids.push_back(row[key]);
+  }
+  return ids;
+}
+
+// The push on a slow network: its own emulator, the replica bootstrapped before the
+// latency is set, then `updates` updates (distinct rows) and `creates` creates offline
+// and one sync. Requests are counted by the emulator up to the pull phase's event: the
+// push has every answer by then, and no pull request is counted yet since each is
+// counted only once its 50 ms have passed, far longer than the event takes to arrive.
+json push_rtt50(const fs::path& dir, int updates, int creates) {
+  auto emu = hse::adapters::emulator::start_emulator(
+      {"--demo-size", std::to_string(updates), "--seed", "1", "--admin"}, std::chrono::minutes(1));
+  const std::string url = "http://127.0.0.1:" + std::to_string(emu.port);
+  hse::adapters::http::ClientOptions co;
+  co.base_url = url;
+  hse::adapters::http::Client admin(co), sink_admin(co);
+  const std::string project = projects_by_rows(admin).front().second;
+
+  // sync.push_concurrency is the push's own setting (issue 11); a replica that does not
+  // read it yet pushes serially. The pool has room for every entry in flight.
+  json config = {{"remote", {{"kind", "fourhse"}, {"url", url}, {"pool_size", kRtt50PushConcurrency}}},
+                 {"scopes", {{"projects", {project}}}},
+                 {"sync", {{"per_page", 500}, {"concurrency", 4}, {"push_concurrency", kRtt50PushConcurrency}}}};
+  const std::string db = (dir / "rtt50.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  hse::engine::EngineOptions opts;
+  opts.remote_factory = hse::adapters::make_remote;
+  auto engine = hse::engine::Engine::open(db, config, opts);
+  json boot = engine->sync();
+  if (!boot.value("ok", false)) throw std::runtime_error("push_rtt50 bootstrap failed: " + boot.dump());
+
+  get_json(admin, "POST", "/_admin/faults", json{{"latency_ms", kRtt50LatencyMs}}.dump());
+  std::vector<std::string> actions = local_ids(*engine, "action", size_t(updates));
+  std::vector<std::string> incidents = local_ids(*engine, "incident", size_t(updates) - actions.size());
+  if (long(actions.size() + incidents.size()) < updates)
+    throw std::runtime_error("push_rtt50: the scope has fewer than " + std::to_string(updates) + " rows to update");
+  for (size_t i = 0; i < actions.size(); ++i)
+    engine->update("action", actions[i], {{"description", "edited offline " + std::to_string(i)}});
+  for (size_t i = 0; i < incidents.size(); ++i)
+    engine->update("incident", incidents[i], {{"description", "edited offline " + std::to_string(i)}});
+  json office = get_json(admin, "POST", "/v2/office/index",
+                         json{{"filter", {{"project_id", project}}}, {"per-page", 1}}.dump())[0];
+  std::vector<json> bodies;
+  for (int i = 0; i < creates; ++i)
+    bodies.push_back({{"action_type", "CHECK"}, {"name", "Bench rtt50 " + std::to_string(i)},
+                      {"subtenant_id", office["office_id"]}, {"tenant_id", project}});
+  if (creates > 0) engine->create_many("action", bodies);
+
+  SteadyClock::time_point push_start{}, push_end{};
+  long at_pull = -1;
+  engine->set_event_sink([&](const json& ev) {
+    if (ev.value("type", "") != "phase") return;
+    if (ev.value("phase", "") == "push" && push_start == SteadyClock::time_point{}) push_start = SteadyClock::now();
+    if (ev.value("phase", "") == "pull" && at_pull < 0) {
+      push_end = SteadyClock::now();
+      at_pull = requests_served(sink_admin);
+    }
+  });
+  const long before = requests_served(admin);
+  json pr = engine->sync();
+  engine->set_event_sink(nullptr);
+  const long round_requests = requests_served(admin) - before;
+  if (at_pull < 0) {  // the round ended before its pull (its report says why): all of it was push
+    push_end = SteadyClock::now();
+    at_pull = before + round_requests;
+  }
+  const long requests = at_pull - before;
+  const double push_s = std::chrono::duration<double>(push_end - push_start).count();
+  const double bound_s = double(requests) * kRtt50LatencyMs / 1000.0;
+  const long pushed = pr["stats"].value("pushed", 0L);
+  json step = {{"bench", "sync"}, {"step", "push_rtt50"}, {"latency_ms", kRtt50LatencyMs},
+               {"updates", updates}, {"creates", creates}, {"push_concurrency", kRtt50PushConcurrency},
+               {"pushed", pushed}, {"push_requests", requests}, {"round_requests", round_requests}, {"push_s", push_s},
+               {"serial_bound_s", bound_s}, {"push_rtt50_ops_per_s", pushed / push_s},
+               {"push_rtt50_speedup", bound_s / push_s}, {"round_s", pr["duration_ms"].get<double>() / 1000.0},
+               {"pending_after", engine->status()["pending"]}, {"ok", pr["ok"]}};
+  if (!pr.value("ok", false)) step["error"] = pr["error"];
+  print(step);
+  engine.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  return step;
+}
+
+double env_scale(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return 1.0;
+  double x = std::stod(v);
+  if (!(x > 0 && x <= 1)) throw std::runtime_error(std::string(name) + " must be a number in (0, 1]");
+  return x;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -168,6 +296,20 @@ int main(int argc, char** argv) try {
 
   fs::path dir = fs::temp_directory_path() / ("hse-bench-sync-" + std::to_string(::getpid()));
   fs::create_directories(dir);
+  const double rtt50_scale = env_scale("HSE_BENCH_RTT50_SCALE");
+  const int rtt50_updates = std::max(1, int(kRtt50Updates * rtt50_scale));
+  const int rtt50_creates = std::max(1, int(kRtt50Creates * rtt50_scale));
+  const char* only = std::getenv("HSE_BENCH_SYNC_ONLY");
+  if (only && *only) {
+    if (std::string(only) != "push_rtt50") throw std::runtime_error("HSE_BENCH_SYNC_ONLY: only push_rtt50 runs alone");
+    json r = push_rtt50(dir, rtt50_updates, rtt50_creates);
+    print({{"bench", "sync"},
+           {"push_rtt50_ops_per_s", r["push_rtt50_ops_per_s"]},
+           {"push_rtt50_speedup", r["push_rtt50_speedup"]}});
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return 0;
+  }
   auto t_seed = SteadyClock::now();
   auto emu = hse::adapters::emulator::start_emulator({"--demo-size", std::to_string(kDemoSize), "--seed", "1", "--admin"},
                                        std::chrono::minutes(3));
@@ -177,19 +319,9 @@ int main(int argc, char** argv) try {
   hse::adapters::http::Client admin(co);
 
   // The two projects: the Italian one (6 offices) is the big scope.
-  json projects = get_json(admin, "POST", "/v2/project/index", R"({"history":true})");
-  std::string big, small;
-  long big_rows = 0, small_rows = 0;
-  for (const auto& p : projects) {
-    std::string id = p["project_id"];
-    long n = scope_rows(admin, id);
-    if (n > big_rows) {
-      small = big, small_rows = big_rows;
-      big = id, big_rows = n;
-    } else {
-      small = id, small_rows = n;
-    }
-  }
+  auto projects = projects_by_rows(admin);
+  const auto [big_rows, big] = projects.at(0);
+  const auto [small_rows, small] = projects.at(1);
   print({{"bench", "sync"}, {"step", "setup"}, {"demo_size", kDemoSize}, {"scope_rows", big_rows},
          {"small_scope_rows", small_rows}, {"emulator_seed_s", seconds_since(t_seed)}});
 
@@ -263,6 +395,8 @@ int main(int argc, char** argv) try {
          {"round_requests", push_requests}, {"ok", pr["ok"]}});
   engine.reset();
 
+  json rtt50 = push_rtt50(dir, rtt50_updates, rtt50_creates);
+
   double ratio = headline_floor["rows_per_s"].get<double>() / headline_boot["rows_per_s"].get<double>();
   print({{"bench", "sync"},
          {"bootstrap_rows_per_s", headline_boot["rows_per_s"]},
@@ -271,7 +405,9 @@ int main(int argc, char** argv) try {
          {"resync_s", resync_s},
          {"resync_rows_written", resync_written},
          {"resync_requests", resync_requests},
-         {"push_ops_per_s", push_ops}});
+         {"push_ops_per_s", push_ops},
+         {"push_rtt50_ops_per_s", rtt50["push_rtt50_ops_per_s"]},
+         {"push_rtt50_speedup", rtt50["push_rtt50_speedup"]}});
   std::error_code ec;
   fs::remove_all(dir, ec);
   return 0;

@@ -102,7 +102,7 @@ TEST_F(StartupFaultsTest, FaultsFromTheCommandLineApplyUntilCleared) {
   EXPECT_EQ(index("project").status, 500);
   ASSERT_EQ(admin("faults", json::object()).status, 200);
   EXPECT_EQ(index("project").status, 200);
-  EXPECT_EQ(admin("faults", {{"drop_rate", 2}}).status, 422);
+  EXPECT_EQ(admin("faults", {{"drop_rate", 2}}).status, 400);
 }
 
 // In process: the same faults, no sockets.
