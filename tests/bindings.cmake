@@ -1,6 +1,7 @@
 # The C API and its bindings: plain-C tests of libhsesync (offline and misuse,
-# against a real hse-emulator, two threads with the scheduler), the C example, a
-# consumer project built against the installed package, and the Python suite.
+# against a real hse-emulator, two threads with the scheduler, what the remote
+# answered), the C example, a consumer project built against the installed
+# package, and the Python suite.
 set(HSE_BINDINGS_ENV "HSE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
 
 function(hse_c_api_test name)
@@ -13,8 +14,10 @@ endfunction()
 hse_c_api_test(c_api_test unit)
 hse_c_api_test(c_api_sync_test integration)
 hse_c_api_test(c_api_threads_test integration)
+hse_c_api_test(c_api_remote_error_test integration)
 add_dependencies(c_api_sync_test hse-emulator)
 add_dependencies(c_api_threads_test hse-emulator)
+add_dependencies(c_api_remote_error_test hse-emulator)
 
 add_test(NAME hsesync_example COMMAND hsesync_example ${CMAKE_CURRENT_BINARY_DIR}/hsesync-example.db)
 set_tests_properties(hsesync_example PROPERTIES LABELS "bindings;unit" TIMEOUT 60)
