@@ -35,15 +35,18 @@ add_test(NAME hsesync_consumer_build
           ${CMAKE_CURRENT_SOURCE_DIR}/bindings/consumer ${CMAKE_C_COMPILER} "${HSE_CONSUMER_FLAGS}")
 set_tests_properties(hsesync_consumer_build PROPERTIES LABELS "bindings;integration" TIMEOUT 120)
 
-# Debian's interpreter, where setup.sh installs python3-pytest (a pyenv python3 on
-# PATH may lack it). Not under sanitizers: python3 itself is not instrumented.
+# Debian's interpreter, where setup.sh installs python3-pytest and python3-venv (a
+# pyenv python3 on PATH may lack them). The suite runs through the package installed
+# into a fresh venv (python_venv_test.sh). Not under sanitizers: python3 itself is not
+# instrumented.
 find_program(HSE_SYSTEM_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NOT HSE_SYSTEM_PYTHON3)
   find_program(HSE_SYSTEM_PYTHON3 python3)
 endif()
 if(HSE_SYSTEM_PYTHON3 AND HSE_SANITIZE STREQUAL "")
   add_test(NAME hsesync_python
-    COMMAND ${HSE_SYSTEM_PYTHON3} -m pytest -q -p no:cacheprovider ${PROJECT_SOURCE_DIR}/bindings/python/tests)
-  set_tests_properties(hsesync_python PROPERTIES LABELS "bindings;integration" TIMEOUT 120
-    ENVIRONMENT "${HSE_BINDINGS_ENV};HSESYNC_LIB=$<TARGET_FILE:hsesync>;PYTHONDONTWRITEBYTECODE=1")
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bindings/python_venv_test.sh ${HSE_SYSTEM_PYTHON3} ${PROJECT_SOURCE_DIR}
+            ${PROJECT_BINARY_DIR})
+  set_tests_properties(hsesync_python PROPERTIES LABELS "bindings;integration" TIMEOUT 180
+    ENVIRONMENT "${HSE_BINDINGS_ENV};HSESYNC_LIB=$<TARGET_FILE:hsesync>")
 endif()

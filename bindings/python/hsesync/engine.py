@@ -1,22 +1,34 @@
 """hsesync.Engine: a local replica of 4HSE v2 entities that syncs with the server."""
 import ctypes
 import json
+import os
 import threading
 import traceback
+from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _library as _c
 from .errors import Error, error_for, TimeoutError as _SyncTimeout
 
-def _b(text):
+Row = Dict[str, Any]
+"""A record, query answer, report or event: the C API's JSON as a dict."""
+EventCallback = Callable[[Row], None]
+Resolution = Union[str, Row, None]
+"""What a resolver answers: "local", "remote", {"take": ...}, {"row": {...}}, or None (defer)."""
+Resolver = Callable[[Row], Resolution]
+
+
+def _b(text: Optional[str]) -> Optional[bytes]:
     return None if text is None else text.encode("utf-8")
 
 
-def _fail(code, report=None):
+def _fail(code: int, report: Optional[Row] = None) -> Error:
+    # Everything read at once, before any other call of this thread can replace it.
     return error_for(code, _c.lib.hse_last_error().decode("utf-8", "replace"),
-                     _c.lib.hse_last_error_fields().decode("utf-8", "replace"), report)
+                     _c.lib.hse_last_error_fields().decode("utf-8", "replace"), report,
+                     _c.lib.hse_last_error_http_status(), _c.lib.hse_last_error_retry_after())
 
 
-def _take(out):
+def _take(out: ctypes.c_void_p) -> Any:
     """The JSON text behind a char** out parameter, decoded and freed (None if NULL)."""
     if not out.value:
         return None
@@ -58,7 +70,8 @@ class Engine:
     syncing thread with the replica locked (it must not call the Engine at all).
     """
 
-    def __init__(self, path, config=None, on_event=None, resolver=None):
+    def __init__(self, path: Union[str, "os.PathLike[str]"], config: Optional[Row] = None,
+                 on_event: Optional[EventCallback] = None, resolver: Optional[Resolver] = None) -> None:
         """Opens (creating if needed) the replica at ``path``.
 
         ``config`` (a dict, or None for ``{}``) is merged into the stored configuration:
@@ -68,12 +81,12 @@ class Engine:
         ``on_event`` and ``resolver``: see :meth:`set_event_callback` and
         :meth:`set_resolver`.
         """
-        self._handle = None
-        self._keep = []  # every callback handed to C stays alive as long as the engine
+        self._handle: Optional[ctypes.c_void_p] = None
+        self._keep: List[Any] = []  # every callback handed to C stays alive as long as the engine
         self._lock = threading.Lock()
         handle = ctypes.c_void_p()
         cfg = None if config is None else json.dumps(config)
-        rc = _c.lib.hse_open(_b(str(path)), _b(cfg), ctypes.byref(handle))
+        rc = _c.lib.hse_open(_b(os.fspath(path)), _b(cfg), ctypes.byref(handle))
         if rc:
             raise _fail(rc)
         self._handle = handle
@@ -84,7 +97,7 @@ class Engine:
 
     # -- lifetime -------------------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         """Stops the scheduler (after its current page) and closes the replica.
         Harmless when already closed; no callback runs after it returns. Other
         threads must be done with the engine first; later calls raise InvalidError."""
@@ -94,28 +107,28 @@ class Engine:
             _c.lib.hse_close(handle)
         self._keep = []
 
-    def __enter__(self):
+    def __enter__(self) -> "Engine":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         if getattr(self, "_handle", None):
             self.close()
 
-    def _h(self):
+    def _h(self) -> ctypes.c_void_p:
         handle = self._handle
         if not handle:
             raise error_for(1, "the engine is closed")
         return handle
 
-    def _call(self, fn, *args):
+    def _call(self, fn: Any, *args: Any) -> None:
         rc = fn(self._h(), *args)
         if rc:
             raise _fail(rc)
 
-    def _call_out(self, fn, *args):
+    def _call_out(self, fn: Any, *args: Any) -> Any:
         out = ctypes.c_void_p()
         rc = fn(self._h(), *args, ctypes.byref(out))
         value = _take(out)
@@ -125,28 +138,28 @@ class Engine:
 
     # -- local reads and writes (offline) ---------------------------------------------
 
-    def create(self, entity, row):
+    def create(self, entity: str, row: Row) -> Row:
         """Creates a row from ``row`` (writable fields; the key may be given, else a
         UUID is made) and returns it as stored. Raises InvalidError (``.fields`` names
         each field at fault; nothing is written) or ConflictError (the id exists)."""
         return self._call_out(_c.lib.hse_create, _b(entity), _b(json.dumps(row)))
 
-    def create_many(self, entity, rows):
+    def create_many(self, entity: str, rows: Iterable[Row]) -> List[Row]:
         """Creates every row in one transaction, all or none; returns them as stored.
         A refusal names the item in its fields ("[3].name")."""
         return self._call_out(_c.lib.hse_create_many, _b(entity), _b(json.dumps(list(rows))))
 
-    def update(self, entity, id, patch):
+    def update(self, entity: str, id: str, patch: Row) -> Row:
         """Changes the fields ``patch`` names and returns the row as stored.
         Raises InvalidError or NotFoundError."""
         return self._call_out(_c.lib.hse_update, _b(entity), _b(id), _b(json.dumps(patch)))
 
-    def delete(self, entity, id, cascade=False):
+    def delete(self, entity: str, id: str, cascade: bool = False) -> None:
         """Deletes the row. With ``cascade`` its children go too; without it a row
         with children raises ConflictError. Raises NotFoundError when absent."""
         self._call(_c.lib.hse_delete, _b(entity), _b(id), 1 if cascade else 0)
 
-    def get(self, entity, id):
+    def get(self, entity: str, id: str) -> Optional[Row]:
         """The row as a dict (whatever its validity), or None when there is none."""
         try:
             return self._call_out(_c.lib.hse_get, _b(entity), _b(id))
@@ -155,7 +168,7 @@ class Engine:
                 return None
             raise
 
-    def get_as_of(self, entity, id, at_ms):
+    def get_as_of(self, entity: str, id: str, at_ms: int) -> Optional[Row]:
         """The row as it was at ``at_ms`` (ms since the epoch), or None."""
         try:
             return self._call_out(_c.lib.hse_get_as_of, _b(entity), _b(id), int(at_ms))
@@ -164,44 +177,45 @@ class Engine:
                 return None
             raise
 
-    def query(self, entity, query=None):
+    def query(self, entity: str, query: Optional[Row] = None) -> Row:
         """Runs the remote index's query locally: ``{"filter": {...}, "sort": "-name",
         "page": 1, "per-page": 20, "history": False}``. Returns ``{"items": [...],
         "_meta": {"totalCount", "pageCount", "currentPage", "perPage"}}``."""
         return self._call_out(_c.lib.hse_query, _b(entity), _b(json.dumps(query or {})))
 
-    def history(self, entity, id):
+    def history(self, entity: str, id: str) -> List[Row]:
         """Every version of the row in this replica, oldest first (``valid_from``,
         ``valid_to``, ``origin``, ``row``, ...)."""
         return self._call_out(_c.lib.hse_history, _b(entity), _b(id))
 
-    def journal(self):
+    def journal(self) -> List[Row]:
         """The pending local changes, in the order the next push sends them."""
         return self._call_out(_c.lib.hse_journal)
 
-    def status(self):
+    def status(self) -> Row:
         """``{"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync", ...}``."""
         return self._call_out(_c.lib.hse_status)
 
     # -- sync -----------------------------------------------------------------------
 
-    def sync(self):
+    def sync(self) -> Row:
         """Runs one round (push, then pull) on this thread and returns its report
         ``{"ok": True, "stats": {"pushed", "pulled", "conflicts", ...}, "duration_ms"}``.
-        A failed round raises the failure's class (NetworkError, AuthError, ...; its
-        ``.report`` tells what was done); without a remote, NoRemoteError."""
+        A failed round raises the failure's class (NetworkError, AuthError,
+        RateLimitedError, ...; its ``.report`` tells what was done, ``.http_status``
+        and ``.retry_after`` what the server answered); without a remote, NoRemoteError."""
         return self._call_out(_c.lib.hse_sync)
 
-    def start(self):
+    def start(self) -> None:
         """Starts the background scheduler (a round at once, then on the configured
         interval and soon after local writes). Raises NoRemoteError without a remote."""
         self._call(_c.lib.hse_start)
 
-    def stop(self):
+    def stop(self) -> None:
         """Stops the scheduler after its current page or entry; nothing is lost."""
         self._call(_c.lib.hse_stop)
 
-    def wait_synced(self, timeout):
+    def wait_synced(self, timeout: float) -> bool:
         """Waits up to ``timeout`` seconds for everything to be synced (runs rounds
         itself when the scheduler is stopped). True when synced, False on timeout."""
         try:
@@ -210,13 +224,13 @@ class Engine:
         except _SyncTimeout:
             return False
 
-    def conflicts(self):
+    def conflicts(self) -> List[Row]:
         """Open conflicts, oldest first: ``{"conflict_id", "entity", "id", "kind",
         "base", "local", "remote", "fields", ...}``; kind is update_update,
         update_delete, delete_update or create_collision."""
         return self._call_out(_c.lib.hse_conflicts)
 
-    def resolve(self, conflict_id, take="local"):
+    def resolve(self, conflict_id: str, take: Union[str, Row] = "local") -> None:
         """Settles a conflict: ``take="local"`` (this replica's version, pushed next
         round), ``"remote"`` (the server's), or a dict of values for the fields in
         conflict. Raises NotFoundError for an unknown or already resolved conflict."""
@@ -225,7 +239,7 @@ class Engine:
 
     # -- callbacks --------------------------------------------------------------------
 
-    def set_event_callback(self, fn):
+    def set_event_callback(self, fn: Optional[EventCallback]) -> None:
         """Calls ``fn(event)`` for each event (a dict with "type": round_started,
         phase, entity, page, conflict, rejected, mapped, discarded, online,
         offline, error, round_finished), in order, on the engine's event thread; ``sync()`` returns
@@ -237,7 +251,7 @@ class Engine:
             self._call(_c.lib.hse_set_event_callback, _c.EVENT_FN(), None)
             return
 
-        def trampoline(_user, event):
+        def trampoline(_user: Optional[int], event: bytes) -> None:
             try:
                 fn(json.loads(event.decode("utf-8")))
             except Exception:  # noqa: BLE001 - nothing may unwind into C
@@ -247,7 +261,7 @@ class Engine:
         self._keep.append(cb)  # C holds it until close: never let it be collected
         self._call(_c.lib.hse_set_event_callback, cb, None)
 
-    def set_resolver(self, fn):
+    def set_resolver(self, fn: Optional[Resolver]) -> None:
         """Lets ``fn(conflict)`` decide conflicts of entities (or fields) whose policy
         is "callback" (config ``"policies": {"incident": "callback"}``). ``conflict``
         is a dict as ``conflicts()`` lists it. ``fn`` returns "local", "remote", a
@@ -259,7 +273,7 @@ class Engine:
             self._call(_c.lib.hse_set_conflict_resolver, _c.RESOLVER_FN(), None)
             return
 
-        def trampoline(_user, conflict, out):
+        def trampoline(_user: Optional[int], conflict: bytes, out: Any) -> int:
             try:
                 answer = fn(json.loads(conflict.decode("utf-8")))
                 if answer is None:
