@@ -26,10 +26,11 @@ if(TARGET hsesync_java AND HSE_SANITIZE STREQUAL "")
   set_tests_properties(hsesync_java PROPERTIES LABELS "bindings;integration" TIMEOUT 300
     ENVIRONMENT "HSE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
 
-  # The README's example program, run as an app would: the shim on java.library.path.
+  # The README's example program, run as an app would against what `cmake --install`
+  # puts in a prefix.
   get_target_property(HSE_JAVA_EXAMPLE_JAR hsesync_java_example JAR_FILE)
-  add_test(NAME hsesync_java_example
-    COMMAND ${Java_JAVA_EXECUTABLE} -Djava.library.path=$<TARGET_FILE_DIR:hsesync_jni>
-            -cp ${HSE_JAVA_EXAMPLE_JAR}:${HSE_JAVA_JAR} Example ${CMAKE_CURRENT_BINARY_DIR}/hsesync-java-example.db)
-  set_tests_properties(hsesync_java_example PROPERTIES LABELS "bindings;unit" TIMEOUT 60)
+  add_test(NAME hsesync_java_installed
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bindings/java_install_test.sh ${PROJECT_BINARY_DIR}
+            ${Java_JAVA_EXECUTABLE} ${HSE_JAVA_EXAMPLE_JAR})
+  set_tests_properties(hsesync_java_installed PROPERTIES LABELS "bindings;integration" TIMEOUT 120)
 endif()

@@ -1,6 +1,7 @@
 // A complete program over the Java binding: an offline replica, a refused write with
 // its fields, a query, and the journal's count of what the next sync would push.
-// ctest runs it (hsesync_java_example); see README.md "Embedding" for a syncing one.
+// ctest runs it from an installed prefix (hsesync_java_installed); README.md shows a
+// syncing one.
 import org.hsesync.FieldError;
 import org.hsesync.HseCode;
 import org.hsesync.HseEngine;
