@@ -44,6 +44,10 @@ JNIEXPORT jboolean JNICALL Java_org_hsesync_HseEngine_nCodeIsTransient(JNIEnv*, 
   return hse_code_is_transient(static_cast<hse_code>(code)) ? JNI_TRUE : JNI_FALSE;
 }
 
+JNIEXPORT jstring JNICALL Java_org_hsesync_HseEngine_nCodeName(JNIEnv* env, jclass, jint code) {
+  return env->NewStringUTF(hse_code_name(static_cast<hse_code>(code)));  // ASCII
+}
+
 JNIEXPORT jlong JNICALL Java_org_hsesync_HseEngine_nOpen(JNIEnv* env, jclass, jbyteArray path, jbyteArray config) {
   Text p = text(env, path), c = text(env, config);
   auto e = std::make_unique<JniEngine>();

@@ -49,9 +49,9 @@ public enum HseCode {
     return value;
   }
 
-  /** The C API's name of the code ("invalid", "not_found", ...). */
+  /** The C API's name of the code ("invalid", "not_found", ...; the library's {@code hse_code_name}). */
   public String cName() {
-    return this == UNKNOWN ? "unknown" : name().toLowerCase(java.util.Locale.ROOT);
+    return HseEngine.codeName(value);
   }
 
   /**

@@ -309,6 +309,10 @@ public final class HseEngine implements AutoCloseable {
     return nCodeIsTransient(code);
   }
 
+  static String codeName(int code) {
+    return nCodeName(code);
+  }
+
   // Admits a call: the engine must be open, and a callback may not make it.
   // `waitsForEvents`: the call waits for event delivery, so a listener may not make it.
   private long enter(boolean waitsForEvents) {
@@ -395,6 +399,7 @@ public final class HseEngine implements AutoCloseable {
 
   private static native String nVersion();
   private static native boolean nCodeIsTransient(int code);
+  private static native String nCodeName(int code);
   private static native long nOpen(byte[] path, byte[] configJson);
   private static native void nClose(long h);
   private static native byte[] nCreate(long h, byte[] entity, byte[] json);

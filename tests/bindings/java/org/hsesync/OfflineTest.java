@@ -145,5 +145,12 @@ class OfflineTest {
     assertTrue(HseCode.RATE_LIMITED.isTransient());
     assertFalse(HseCode.INVALID.isTransient());
     assertEquals("not_found", HseCode.NOT_FOUND.cName());
+    // Every code the library names has its constant, under the library's name.
+    for (int n = 0; n < 256; ++n) {
+      String name = HseEngine.codeName(n);
+      if (name.equals("unknown")) continue;
+      assertEquals(name, HseCode.of(n).name().toLowerCase(java.util.Locale.ROOT), "code " + n);
+    }
+    assertEquals("unknown", HseCode.UNKNOWN.cName());
   }
 }
