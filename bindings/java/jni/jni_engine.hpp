@@ -16,7 +16,7 @@ struct JniEngine {
   // Two locks, so that a listener may register a resolver while hse_set_event_callback
   // waits for that listener to return.
   std::mutex event_mu;               // guards event_dispatch and its registration
-  jobject event_dispatch = nullptr;  // the registered HseEngine.EventDispatch
+  jobject event_dispatch = nullptr;  // the registered Callbacks.EventDispatch
   std::mutex resolver_mu;            // guards resolvers
   // Every ResolverDispatch ever registered: a running round may still call a
   // replaced one (hsesync.h), so they are all released only on close.

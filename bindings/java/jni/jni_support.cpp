@@ -124,8 +124,8 @@ extern "C" JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void*) {
   };
   cache.exception_class = global_class("org/hsesync/HseException");
   cache.bytes_class = global_class("[B");
-  jclass events = env->FindClass("org/hsesync/HseEngine$EventDispatch");
-  jclass resolvers = env->FindClass("org/hsesync/HseEngine$ResolverDispatch");
+  jclass events = env->FindClass("org/hsesync/Callbacks$EventDispatch");
+  jclass resolvers = env->FindClass("org/hsesync/Callbacks$ResolverDispatch");
   if (!cache.exception_class || !cache.bytes_class || !events || !resolvers) return JNI_ERR;
   cache.exception_from_native = env->GetStaticMethodID(cache.exception_class, "fromNative",
                                                        "(I[B[[BII[B)Lorg/hsesync/HseException;");

@@ -16,8 +16,8 @@ struct Cache {
   jclass exception_class = nullptr;  // org.hsesync.HseException (global ref)
   jmethodID exception_from_native = nullptr;
   jclass bytes_class = nullptr;  // byte[] (global ref)
-  jmethodID event_deliver = nullptr;  // HseEngine.EventDispatch.deliver(byte[])
-  jmethodID resolver_decide = nullptr;  // HseEngine.ResolverDispatch.decide(byte[]) -> byte[]
+  jmethodID event_deliver = nullptr;  // Callbacks.EventDispatch.deliver(byte[])
+  jmethodID resolver_decide = nullptr;  // Callbacks.ResolverDispatch.decide(byte[]) -> byte[]
 };
 extern Cache cache;
 

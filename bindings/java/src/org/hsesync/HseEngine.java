@@ -25,11 +25,6 @@ public final class HseEngine implements AutoCloseable {
     NativeLibrary.load();
   }
 
-  // The listener or resolver of which engine this thread is running, so that calls
-  // they must not make fail with a clear error instead of deadlocking.
-  private static final ThreadLocal<HseEngine> inListener = new ThreadLocal<HseEngine>();
-  private static final ThreadLocal<HseEngine> inResolver = new ThreadLocal<HseEngine>();
-
   private final Object gate = new Object();
   private long handle;  // the shim's engine; 0 once closed. Guarded by gate.
   private boolean closing;
@@ -63,42 +58,25 @@ public final class HseEngine implements AutoCloseable {
 
   /** Creates a row from a JSON object; returns the row as stored. INVALID names each field at fault. */
   public String create(String entity, String json) {
-    long h = enter(false);
-    try {
-      return text(nCreate(h, arg(entity, "entity"), arg(json, "json")));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nCreate(h, arg(entity, "entity"), arg(json, "json"))));
   }
 
   /** Creates every row of a JSON array in one transaction, all or none; returns them as stored. */
   public String createMany(String entity, String jsonArray) {
-    long h = enter(false);
-    try {
-      return text(nCreateMany(h, arg(entity, "entity"), arg(jsonArray, "json_array")));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nCreateMany(h, arg(entity, "entity"), arg(jsonArray, "json_array"))));
   }
 
   /** Changes the fields {@code patchJson} names; returns the row as stored. */
   public String update(String entity, String id, String patchJson) {
-    long h = enter(false);
-    try {
-      return text(nUpdate(h, arg(entity, "entity"), arg(id, "id"), arg(patchJson, "patch_json")));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nUpdate(h, arg(entity, "entity"), arg(id, "id"), arg(patchJson, "patch_json"))));
   }
 
   /** Deletes row {@code id}; {@code cascade} also deletes its children (else a row with children: CONFLICT). */
   public void delete(String entity, String id, boolean cascade) {
-    long h = enter(false);
-    try {
+    call(false, h -> {
       nDelete(h, arg(entity, "entity"), arg(id, "id"), cascade);
-    } finally {
-      exit();
-    }
+      return null;
+    });
   }
 
   /** Deletes row {@code id}, refusing (CONFLICT) when it has children. */
@@ -108,22 +86,12 @@ public final class HseEngine implements AutoCloseable {
 
   /** Row {@code id} as JSON (whatever its validity), or null when there is none. */
   public String get(String entity, String id) {
-    long h = enter(false);
-    try {
-      return text(nGet(h, arg(entity, "entity"), arg(id, "id")));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nGet(h, arg(entity, "entity"), arg(id, "id"))));
   }
 
   /** Row {@code id} as it was at {@code atMs} (ms since the epoch), or null when it did not exist then. */
   public String getAsOf(String entity, String id, long atMs) {
-    long h = enter(false);
-    try {
-      return text(nGetAsOf(h, arg(entity, "entity"), arg(id, "id"), atMs));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nGetAsOf(h, arg(entity, "entity"), arg(id, "id"), atMs)));
   }
 
   /**
@@ -131,32 +99,17 @@ public final class HseEngine implements AutoCloseable {
    * "per-page": 20, "history": false} (null: "{}"). Answers {"items": [...], "_meta": {...}}.
    */
   public String query(String entity, String queryJson) {
-    long h = enter(false);
-    try {
-      return text(nQuery(h, arg(entity, "entity"), arg(queryJson, "query_json")));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nQuery(h, arg(entity, "entity"), arg(queryJson, "query_json"))));
   }
 
   /** Every version row {@code id} has had in this replica, oldest first, as a JSON array. */
   public String history(String entity, String id) {
-    long h = enter(false);
-    try {
-      return text(nHistory(h, arg(entity, "entity"), arg(id, "id")));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nHistory(h, arg(entity, "entity"), arg(id, "id"))));
   }
 
   /** {"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync", "schema_version", ...}. */
   public String status() {
-    long h = enter(false);
-    try {
-      return text(nStatus(h));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nStatus(h)));
   }
 
   // --- Sync ---
@@ -167,32 +120,23 @@ public final class HseEngine implements AutoCloseable {
    * before it; such a round is safe to repeat); without a remote, NO_REMOTE.
    */
   public String sync() {
-    long h = enter(true);
-    try {
-      return text(nSync(h));
-    } finally {
-      exit();
-    }
+    return call(true, h -> text(nSync(h)));
   }
 
   /** Starts the background scheduler (a round at once, then on the interval and after writes). */
   public void start() {
-    long h = enter(false);
-    try {
+    call(false, h -> {
       nStart(h);
-    } finally {
-      exit();
-    }
+      return null;
+    });
   }
 
   /** Stops the scheduler after its current page or entry (nothing applied is lost). */
   public void stop() {
-    long h = enter(true);
-    try {
+    call(true, h -> {
       nStop(h);
-    } finally {
-      exit();
-    }
+      return null;
+    });
   }
 
   /**
@@ -200,34 +144,22 @@ public final class HseEngine implements AutoCloseable {
    * stopped. True when synced, false when {@code timeoutMs} passed first.
    */
   public boolean waitSynced(long timeoutMs) {
-    long h = enter(true);
-    try {
-      return nWaitSynced(h, timeoutMs);
-    } finally {
-      exit();
-    }
+    return call(true, h -> nWaitSynced(h, timeoutMs));
   }
 
   // --- Conflicts ---
 
   /** Open conflicts, oldest first, as a JSON array of {"conflict_id", "entity", "id", "kind", ...}. */
   public String conflicts() {
-    long h = enter(false);
-    try {
-      return text(nConflicts(h));
-    } finally {
-      exit();
-    }
+    return call(false, h -> text(nConflicts(h)));
   }
 
   /** Resolves a conflict with {"take": "local"}, {"take": "remote"} or {"row": {...}}. */
   public void resolve(String conflictId, String resolutionJson) {
-    long h = enter(false);
-    try {
+    call(false, h -> {
       nResolve(h, arg(conflictId, "conflict_id"), arg(resolutionJson, "resolution_json"));
-    } finally {
-      exit();
-    }
+      return null;
+    });
   }
 
   // --- Callbacks ---
@@ -237,12 +169,10 @@ public final class HseEngine implements AutoCloseable {
    * returns, the previous one is not running and is not called again.
    */
   public void setEventListener(HseEventListener listener) {
-    long h = enter(true);
-    try {
-      nSetEventListener(h, listener == null ? null : new EventDispatch(this, listener));
-    } finally {
-      exit();
-    }
+    call(true, h -> {
+      nSetEventListener(h, listener == null ? null : new Callbacks.EventDispatch(this, listener));
+      return null;
+    });
   }
 
   /**
@@ -250,12 +180,10 @@ public final class HseEngine implements AutoCloseable {
    * already running may still call the previous one.
    */
   public void setConflictResolver(HseConflictResolver resolver) {
-    long h = enter(false);
-    try {
-      nSetConflictResolver(h, resolver == null ? null : new ResolverDispatch(this, resolver));
-    } finally {
-      exit();
-    }
+    call(false, h -> {
+      nSetConflictResolver(h, resolver == null ? null : new Callbacks.ResolverDispatch(this, resolver));
+      return null;
+    });
   }
 
   /**
@@ -267,7 +195,7 @@ public final class HseEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (inListener.get() == this || inResolver.get() == this)
+    if (Callbacks.inListener.get() == this || Callbacks.inResolver.get() == this)
       throw new HseException(HseCode.INVALID, "close() must not be called from this engine's listener or resolver");
     long h;
     boolean interrupted = false;
@@ -316,15 +244,29 @@ public final class HseEngine implements AutoCloseable {
   // Admits a call: the engine must be open, and a callback may not make it.
   // `waitsForEvents`: the call waits for event delivery, so a listener may not make it.
   private long enter(boolean waitsForEvents) {
-    if (inResolver.get() == this)
+    if (Callbacks.inResolver.get() == this)
       throw new HseException(HseCode.INVALID, "the conflict resolver must not call its engine (the replica is locked)");
-    if (waitsForEvents && inListener.get() == this)
+    if (waitsForEvents && Callbacks.inListener.get() == this)
       throw new HseException(HseCode.INVALID,
                              "an event listener must not call sync, waitSynced, stop, close or setEventListener");
     synchronized (gate) {
       if (handle == 0 || closing) throw new HseException(HseCode.INVALID, "the engine is closed");
       inFlight++;
       return handle;
+    }
+  }
+
+  private interface Call<T> {
+    T run(long handle);
+  }
+
+  // Runs `body` with the engine's handle as one admitted call (see enter).
+  private <T> T call(boolean waitsForEvents, Call<T> body) {
+    long h = enter(waitsForEvents);
+    try {
+      return body.run(h);
+    } finally {
+      exit();
     }
   }
 
@@ -345,56 +287,8 @@ public final class HseEngine implements AutoCloseable {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String text(byte[] utf8) {
+  static String text(byte[] utf8) {
     return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
-  }
-
-  // Called by the shim on the engine's event thread.
-  static final class EventDispatch {
-    private final HseEngine engine;
-    private final HseEventListener listener;
-
-    EventDispatch(HseEngine engine, HseEventListener listener) {
-      this.engine = engine;
-      this.listener = listener;
-    }
-
-    void deliver(byte[] event) {
-      HseEngine outer = inListener.get();
-      inListener.set(engine);
-      try {
-        listener.onEvent(text(event));
-      } catch (Throwable t) {  // nothing may unwind into C
-        t.printStackTrace();
-      } finally {
-        inListener.set(outer);
-      }
-    }
-  }
-
-  // Called by the shim on the thread running the round.
-  static final class ResolverDispatch {
-    private final HseEngine engine;
-    private final HseConflictResolver resolver;
-
-    ResolverDispatch(HseEngine engine, HseConflictResolver resolver) {
-      this.engine = engine;
-      this.resolver = resolver;
-    }
-
-    byte[] decide(byte[] conflict) {
-      HseEngine outer = inResolver.get();
-      inResolver.set(engine);
-      try {
-        String answer = resolver.resolve(text(conflict));
-        return answer == null || answer.indexOf('\0') >= 0 ? null : answer.getBytes(StandardCharsets.UTF_8);
-      } catch (Throwable t) {  // defers, as documented; nothing may unwind into C
-        t.printStackTrace();
-        return null;
-      } finally {
-        inResolver.set(outer);
-      }
-    }
   }
 
   private static native String nVersion();
@@ -417,6 +311,6 @@ public final class HseEngine implements AutoCloseable {
   private static native boolean nWaitSynced(long h, long timeoutMs);
   private static native byte[] nConflicts(long h);
   private static native void nResolve(long h, byte[] conflictId, byte[] resolutionJson);
-  private static native void nSetEventListener(long h, EventDispatch dispatch);
-  private static native void nSetConflictResolver(long h, ResolverDispatch dispatch);
+  private static native void nSetEventListener(long h, Callbacks.EventDispatch dispatch);
+  private static native void nSetConflictResolver(long h, Callbacks.ResolverDispatch dispatch);
 }
