@@ -21,8 +21,8 @@ void clear_last_error() noexcept;
 hse_code fail(hse_code code, const std::string& message, const std::vector<FieldError>& fields = {}) noexcept;
 
 // Runs `body` (returning void) and maps what it throws:
-// hse::Error -> its code and fields (and a RemoteError's HTTP status and Retry-After); nlohmann::json errors -> INVALID; bad_alloc and
-// anything else -> INTERNAL.
+// hse::Error -> its code and fields (and a RemoteError's HTTP status and Retry-After);
+// nlohmann::json errors -> INVALID; bad_alloc and anything else -> INTERNAL.
 template <class Body>
 hse_code guarded(Body&& body) noexcept {
   clear_last_error();
