@@ -38,6 +38,18 @@ def _take(out: ctypes.c_void_p) -> Any:
         _c.lib.hse_free(out.value)
 
 
+# The C calls that wait for event delivery: an event callback making one would deadlock.
+_WAIT_FOR_EVENTS = {"hse_sync", "hse_wait_synced", "hse_stop", "hse_set_event_callback"}
+
+# Per thread: the id() of the engine whose event callback (resolver) this thread is
+# running (an id, not the engine: a callback holding its engine would keep it alive).
+_callbacks = threading.local()
+
+
+def _in_callback(engine: "Engine") -> bool:
+    return id(engine) in (getattr(_callbacks, "listener", None), getattr(_callbacks, "resolver", None))
+
+
 class Engine:
     """A replica: one SQLite file holding projects, offices, actions and incidents.
 
@@ -63,11 +75,13 @@ class Engine:
     Failures raise :class:`hsesync.Error` subclasses (``InvalidError`` with
     ``.fields`` for a refused write, ``NotFoundError``, ``NoRemoteError``, ...).
 
-    Thread-safe: one Engine may be used from several threads. Callbacks run on
-    background threads: ``on_event`` on the engine's event thread (it may read and
-    write the Engine, but not call sync, wait_synced, stop, close or
-    set_event_callback, which wait for event delivery); the resolver on the
-    syncing thread with the replica locked (it must not call the Engine at all).
+    Thread-safe: one Engine may be used from several threads; ``close()`` waits for
+    calls running in other threads. Callbacks run on background threads:
+    ``on_event`` on the engine's event thread (it may read and write the Engine,
+    but not call sync, wait_synced, stop, close or set_event_callback, which wait
+    for event delivery); the resolver on the syncing thread with the replica locked
+    (it must not call the Engine at all). Such calls raise InvalidError rather than
+    deadlock.
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], config: Optional[Row] = None,
@@ -83,7 +97,9 @@ class Engine:
         """
         self._handle: Optional[ctypes.c_void_p] = None
         self._keep: List[Any] = []  # every callback handed to C stays alive as long as the engine
-        self._lock = threading.Lock()
+        self._gate = threading.Condition()  # guards the three below
+        self._closing = False
+        self._in_flight = 0  # calls running now: close() waits for none
         handle = ctypes.c_void_p()
         cfg = None if config is None else json.dumps(config)
         rc = _c.lib.hse_open(_b(os.fspath(path)), _b(cfg), ctypes.byref(handle))
@@ -98,14 +114,27 @@ class Engine:
     # -- lifetime -------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stops the scheduler (after its current page) and closes the replica.
-        Harmless when already closed; no callback runs after it returns. Other
-        threads must be done with the engine first; later calls raise InvalidError."""
-        with self._lock:
-            handle, self._handle = self._handle, None
-        if handle:
+        """Waits for calls running in other threads to return, stops the scheduler
+        (after its current page) and closes the replica. Harmless when already
+        closed; no callback runs after it returns; later calls raise InvalidError.
+        Must not be called from this engine's callbacks (it raises InvalidError)."""
+        if _in_callback(self):
+            raise error_for(1, "close() must not be called from this engine's event callback or resolver")
+        with self._gate:
+            self._gate.wait_for(lambda: not self._closing)  # another thread is closing it
+            if not self._handle:
+                return
+            self._closing = True
+            self._gate.wait_for(lambda: self._in_flight == 0)
+            handle = self._handle
+        try:
+            # Outside the gate: a callback still running meanwhile gets "closed", not a deadlock.
             _c.lib.hse_close(handle)
-        self._keep = []
+        finally:
+            with self._gate:
+                self._handle, self._closing = None, False
+                self._gate.notify_all()
+            self._keep = []
 
     def __enter__(self) -> "Engine":
         return self
@@ -117,24 +146,46 @@ class Engine:
         if getattr(self, "_handle", None):
             self.close()
 
-    def _h(self) -> ctypes.c_void_p:
-        handle = self._handle
-        if not handle:
-            raise error_for(1, "the engine is closed")
-        return handle
+    def _enter(self, fn: Any) -> ctypes.c_void_p:
+        """Admits a call: the engine must be open, and a callback may not make a call
+        that would deadlock (it raises InvalidError instead)."""
+        if getattr(_callbacks, "resolver", None) == id(self):
+            raise error_for(1, "the resolver must not call its engine (the replica is locked)")
+        if fn.__name__ in _WAIT_FOR_EVENTS and getattr(_callbacks, "listener", None) == id(self):
+            raise error_for(1, "an event callback must not call sync, wait_synced, stop, close or "
+                               "set_event_callback")
+        with self._gate:
+            if not self._handle or self._closing:
+                raise error_for(1, "the engine is closed")
+            self._in_flight += 1
+            return self._handle
+
+    def _exit(self) -> None:
+        with self._gate:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._gate.notify_all()
 
     def _call(self, fn: Any, *args: Any) -> None:
-        rc = fn(self._h(), *args)
-        if rc:
-            raise _fail(rc)
+        handle = self._enter(fn)
+        try:
+            rc = fn(handle, *args)
+            if rc:
+                raise _fail(rc)
+        finally:
+            self._exit()
 
     def _call_out(self, fn: Any, *args: Any) -> Any:
-        out = ctypes.c_void_p()
-        rc = fn(self._h(), *args, ctypes.byref(out))
-        value = _take(out)
-        if rc:
-            raise _fail(rc, value)
-        return value
+        handle = self._enter(fn)
+        try:
+            out = ctypes.c_void_p()
+            rc = fn(handle, *args, ctypes.byref(out))
+            value = _take(out)
+            if rc:
+                raise _fail(rc, value)
+            return value
+        finally:
+            self._exit()
 
     # -- local reads and writes (offline) ---------------------------------------------
 
@@ -251,11 +302,16 @@ class Engine:
             self._call(_c.lib.hse_set_event_callback, _c.EVENT_FN(), None)
             return
 
+        me = id(self)
+
         def trampoline(_user: Optional[int], event: bytes) -> None:
+            outer, _callbacks.listener = getattr(_callbacks, "listener", None), me
             try:
                 fn(json.loads(event.decode("utf-8")))
             except Exception:  # noqa: BLE001 - nothing may unwind into C
                 traceback.print_exc()
+            finally:
+                _callbacks.listener = outer
 
         cb = _c.EVENT_FN(trampoline)
         self._keep.append(cb)  # C holds it until close: never let it be collected
@@ -273,7 +329,10 @@ class Engine:
             self._call(_c.lib.hse_set_conflict_resolver, _c.RESOLVER_FN(), None)
             return
 
+        me = id(self)
+
         def trampoline(_user: Optional[int], conflict: bytes, out: Any) -> int:
+            outer, _callbacks.resolver = getattr(_callbacks, "resolver", None), me
             try:
                 answer = fn(json.loads(conflict.decode("utf-8")))
                 if answer is None:
@@ -285,6 +344,8 @@ class Engine:
             except Exception:  # noqa: BLE001 - nothing may unwind into C
                 traceback.print_exc()
                 return 0
+            finally:
+                _callbacks.resolver = outer
 
         cb = _c.RESOLVER_FN(trampoline)
         self._keep.append(cb)
