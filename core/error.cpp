@@ -19,6 +19,8 @@ const char* code_name(Code c) noexcept {
     case Code::internal: return "internal";
     case Code::cancelled: return "cancelled";
     case Code::busy: return "busy";
+    case Code::tls: return "tls";
+    case Code::unsettled: return "unsettled";
   }
   return "unknown";
 }

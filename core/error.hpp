@@ -25,6 +25,8 @@ enum class Code : int {
   internal = 12,     // a bug: an invariant did not hold
   cancelled = 13,    // the operation was stopped on request
   busy = 14,         // another sync round is running
+  tls = 15,          // the remote's TLS certificate or handshake failed verification
+  unsettled = 16,    // what is left to push waits for the app: rejected or held entries, conflicts
 };
 
 const char* code_name(Code c) noexcept;

@@ -8,8 +8,32 @@
 #include "engine/store/migrations.hpp"
 #include "engine/sync/resolve.hpp"
 #include "engine/sync/round.hpp"
+#include "engine/sync/stuck_entries.hpp"
+#include "schema/validate.hpp"
 
 namespace hse::engine {
+
+namespace {
+
+// sync.push_concurrency (1..32, default 8) and sync.max_attempts (1..100, default 5).
+sync::PushOptions push_options(const json& config) {
+  sync::PushOptions o;
+  auto s = config.find("sync");
+  if (s == config.end() || !s->is_object()) return o;
+  auto read = [&](const char* key, int lo, int hi, int& out) {
+    auto v = s->find(key);
+    if (v == s->end()) return;
+    if (!v->is_number_integer() || v->get<int64_t>() < lo || v->get<int64_t>() > hi)
+      schema::raise_if_any({{std::string("sync.") + key,
+                             "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)}});
+    out = v->get<int>();
+  };
+  read("push_concurrency", 1, 32, o.concurrency);
+  read("max_attempts", 1, 100, o.max_attempts);
+  return o;
+}
+
+}  // namespace
 
 std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config, EngineOptions options) {
   if (!config.is_object()) throw Error(Code::invalid, "config must be a JSON object", {{"config", "must be a JSON object"}});
@@ -20,6 +44,7 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
   if (!config.empty()) {
     json merged = state->meta.config();
     merged.merge_patch(config);
+    push_options(merged);  // refused here, before it is stored
     state->meta.set_config(merged);
   }
   return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(state), std::move(options))));
@@ -90,9 +115,41 @@ std::vector<store::Version> Engine::history(const std::string& entity, const std
   return impl_->state->replica.history(e, impl_->state->ids.resolve(e, id));
 }
 
-std::vector<journal::Entry> Engine::journal() {
+std::vector<journal::Entry> Engine::journal(const json& filter) {
+  if (!filter.is_object()) schema::raise_if_any({{"filter", "must be a JSON object"}});
+  journal::Filter f;
+  std::vector<FieldError> errors;
+  for (auto it = filter.begin(); it != filter.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "state") {
+      auto state = it->is_string() ? journal::state_from(it->get<std::string>()) : std::nullopt;
+      if (state) f.state = state;
+      else errors.push_back({"state", "must be pending, in_flight, rejected, blocked or held"});
+    } else if (key == "entity") {
+      if (it->is_string() && schema::find_entity(it->get<std::string>())) f.entity = it->get<std::string>();
+      else errors.push_back({"entity", "must name an entity of the catalog"});
+    } else if (key == "id") {
+      if (it->is_string() && !it->get_ref<const std::string&>().empty()) f.id = it->get<std::string>();
+      else errors.push_back({"id", "must be a non-empty string"});
+    } else {
+      errors.push_back({key, "is not a journal filter (state, entity, id)"});
+    }
+  }
+  schema::raise_if_any(errors);
   std::lock_guard lock(impl_->state->mu);
-  return impl_->state->journal.list();
+  // A row created here is named by its local id as well as its server id.
+  if (f.id && f.entity) f.id = impl_->state->ids.resolve(schema::entity(*f.entity), *f.id);
+  return impl_->state->journal.list(f);
+}
+
+int Engine::retry(int64_t seq) {
+  if (seq < 0) schema::raise_if_any({{"seq", "must be a journal entry's seq, or 0 for all"}});
+  return impl_->write([&] { return sync::retry_entries(*impl_->state, seq); });
+}
+
+void Engine::drop(int64_t seq) {
+  if (seq <= 0) schema::raise_if_any({{"seq", "must be a journal entry's seq"}});
+  impl_->write([&] { sync::drop_entry(*impl_->state, seq, [this](const json& ev) { impl_->emit(ev); }); });
 }
 
 json Engine::status() {
@@ -104,6 +161,7 @@ json Engine::status() {
               {"in_flight", s.journal.count(State::in_flight)},
               {"rejected", s.journal.count(State::rejected)},
               {"blocked", s.journal.count(State::blocked)},
+              {"held", s.journal.count(State::held)},
               {"conflicts", s.conflicts.count_open()},
               {"last_sync", last ? json(*last) : json()},
               {"schema_version", store::schema_version(s.db)}};
@@ -134,6 +192,10 @@ json Engine::sync() {
   }
   sync::SyncContext ctx{*m.state, *remote, merge::PolicyTable(cfg.value("policies", json())), resolver,
                         [&m](const json& ev) { m.emit(ev); }, cfg, {}, &m.cancel, m.options.sync_lock_wait};
+  ctx.push = push_options(cfg);
+  if (int forced = m.push_concurrency.load(); forced > 0) ctx.push.concurrency = forced;
+  if (m.options.push_seed) ctx.push.seed = *m.options.push_seed * 1'000'003 + m.rounds;
+  ++m.rounds;
   json report = sync::run_round(ctx);
   m.events.drain();
   return report;
@@ -175,12 +237,14 @@ int64_t Engine::data_version() {
   return impl_->state->db.data_version();
 }
 
-bool Engine::wait_synced(int64_t timeout_ms) {
+SyncWait Engine::wait_synced(int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  auto settled = [this](const json& report) {
+  auto settled = [this](const json& report) -> std::optional<SyncWait> {
     json st = status();
-    return st["pending"] == 0 && st["in_flight"] == 0 && st["blocked"] == 0 && st["rejected"] == 0 &&
-           report.is_object() && report.value("ok", false);
+    if (st["pending"] != 0 || st["in_flight"] != 0 || st["blocked"] != 0) return std::nullopt;
+    if (st["rejected"] != 0 || st["held"] != 0 || st["conflicts"] != 0) return SyncWait::unsettled;
+    if (report.is_object() && report.value("ok", false)) return SyncWait::synced;
+    return std::nullopt;
   };
   for (;;) {
     sync::Scheduler* scheduler;
@@ -192,13 +256,13 @@ bool Engine::wait_synced(int64_t timeout_ms) {
     if (scheduler) {
       scheduler->request_now();
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0 || !scheduler->wait_round(left)) return false;
+      if (left.count() <= 0 || !scheduler->wait_round(left)) return SyncWait::timeout;
       report = scheduler->last_report();
     } else {
       report = sync();
     }
-    if (settled(report)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (auto outcome = settled(report)) return *outcome;
+    if (std::chrono::steady_clock::now() >= deadline) return SyncWait::timeout;
     if (!scheduler) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }

@@ -53,6 +53,16 @@ struct EngineOptions {
   // How long a round waits for another process's round on the same replica file to end
   // (long enough for that round to finish its page or entry); then it reports `busy`.
   std::chrono::milliseconds sync_lock_wait{30000};
+  // Set: the push sends on the round's thread, in an order drawn from this seed (and
+  // the round's number) instead of on threads: reproducible interleavings for tests.
+  std::optional<uint64_t> push_seed;
+};
+
+// What wait_synced saw.
+enum class SyncWait {
+  synced,     // nothing left to push, and a round ended well
+  timeout,    // time ran out with entries still going
+  unsettled,  // only entries the app must settle are left: rejected, held, conflicts
 };
 
 class Engine {
@@ -86,10 +96,20 @@ class Engine {
   std::optional<json> get_as_of(const std::string& entity, const std::string& id, int64_t at_ms);
   // Every version the row has had here, oldest first.
   std::vector<store::Version> history(const std::string& entity, const std::string& id);
-  // Journal entries in seq order (all states).
-  std::vector<journal::Entry> journal();
+  // Journal entries in seq order: all, or those matching `filter`
+  // ({"state": "held", "entity": "incident", "id": "..."}, every part optional).
+  // Throws Code::invalid naming the filter's bad part.
+  std::vector<journal::Entry> journal(const json& filter = json::object());
+  // A held or rejected entry goes back to pending, its attempts cleared; seq 0: all
+  // of them. Returns how many moved. Throws Code::not_found, Code::invalid (another state).
+  int retry(int64_t seq);
+  // Discards the entry with the rest of its row's entries: the row returns to the
+  // server's version, or goes away (with its children) if the server never had it.
+  // History keeps the dropped values (origin "dropped"); a "dropped" event follows.
+  // Throws Code::not_found, Code::busy while one of the row's entries is in flight.
+  void drop(int64_t seq);
 
-  // {"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync", "schema_version"}:
+  // {"pending", "in_flight", "rejected", "blocked", "held", "conflicts", "last_sync", "schema_version"}:
   // counts of journal entries by state, open conflicts, and the end of the last
   // complete round (replica time in ms, null before the first).
   json status();
@@ -103,14 +123,14 @@ class Engine {
   // See engine/sync/resolve.hpp.
   void resolve(const std::string& conflict_id, const json& resolution);
   // Events of rounds ({"type": "round_started" | "phase" | "entity" | "page" |
-  // "conflict" | "rejected" | "mapped" | "discarded" | "error" | "online" |
+  // "conflict" | "rejected" | "held" | "dropped" | "mapped" | "discarded" | "error" | "online" |
   // "offline" | "round_finished", ...}), delivered in order on the engine's event
   // thread, never while the engine holds a lock: the sink may call the engine.
   // sync() returns after its events were delivered. Replaces the previous sink
   // (nullptr: none).
   void set_event_sink(EventSink sink);
-  // Decides conflicts under the "callback" policy. It runs on the syncing thread
-  // while the replica is locked: it must not call the engine.
+  // Decides conflicts under the "callback" policy. It runs on a thread of the round
+  // (one call at a time): it must not call the engine.
   void set_resolver(Resolver resolver);
 
   // The background scheduler (engine/sync/scheduler.hpp), configured by the
@@ -119,10 +139,11 @@ class Engine {
   // returns once the scheduler thread is gone. start() throws Code::no_remote.
   void start();
   void stop();
-  // True once nothing is pending, in flight or blocked and a round ended well;
-  // false when `timeout_ms` passes first (rejected entries keep it false until
-  // fixed or dropped). Runs rounds itself when the scheduler is stopped.
-  bool wait_synced(int64_t timeout_ms);
+  // Runs or waits for rounds until nothing is pending, in flight or blocked and a
+  // round ended well (synced); or until only entries the app must settle are left
+  // (unsettled: rejected, held, open conflicts); or until `timeout_ms` passes.
+  // Runs rounds itself when the scheduler is stopped.
+  SyncWait wait_synced(int64_t timeout_ms);
   // A round soon (debounced), as after a local write: for a write another process
   // made to the same replica file. No-op when the scheduler is stopped.
   void poke();

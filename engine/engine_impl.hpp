@@ -34,6 +34,9 @@ struct Engine::Impl {
   std::shared_ptr<sync::Remote> remote;
   json remote_config;
   std::atomic<bool> cancel{false};
+  // Set (> 0) by tests: the push concurrency of the next rounds, whatever the configuration says.
+  std::atomic<int> push_concurrency{0};
+  uint64_t rounds = 0;  // rounds run by this engine (under round_mu): varies a push seed per round
   std::mutex scheduler_mu;
   std::unique_ptr<sync::Scheduler> scheduler;  // last: stopped before the rest goes
 };

@@ -9,22 +9,30 @@ using store::storage_call;
 
 namespace {
 
-const char* kColumns = "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at, sent";
+const char* kColumns =
+    "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at, sent, unanswered, "
+    "last_status";
 
 Entry read_entry(SQLite::Statement& st) {
   Entry e;
   e.seq = st.getColumn(0).getInt64();
   e.entity = st.getColumn(1).getString();
   e.id = st.getColumn(2).getString();
-  e.op = op_from(st.getColumn(3).getString());
+  auto op = op_from(st.getColumn(3).getString());
+  auto state = state_from(st.getColumn(5).getString());
+  // The table's CHECK constraints admit nothing else: a file edited by hand.
+  if (!op || !state) throw Error(Code::internal, "journal entry " + std::to_string(e.seq) + " has an unknown op or state");
+  e.op = *op;
   if (!st.isColumnNull(4)) e.patch = json::parse(st.getColumn(4).getString());
-  e.state = state_from(st.getColumn(5).getString());
+  e.state = *state;
   e.cascade = st.getColumn(6).getInt() != 0;
   e.attempts = st.getColumn(7).getInt();
   if (!st.isColumnNull(8)) e.last_error = st.getColumn(8).getString();
   if (!st.isColumnNull(9)) e.errors = json::parse(st.getColumn(9).getString());
   e.created_at = st.getColumn(10).getInt64();
   if (!st.isColumnNull(11)) e.sent = json::parse(st.getColumn(11).getString());
+  e.unanswered = st.getColumn(12).getInt();
+  if (!st.isColumnNull(13)) e.last_status = st.getColumn(13).getInt();
   return e;
 }
 
@@ -39,10 +47,11 @@ const char* to_string(Op op) {
   return "create";
 }
 
-Op op_from(const std::string& s) {
+std::optional<Op> op_from(const std::string& s) {
+  if (s == "create") return Op::create;
   if (s == "update") return Op::update;
   if (s == "delete") return Op::remove;
-  return Op::create;
+  return std::nullopt;
 }
 
 const char* to_string(State s) {
@@ -51,20 +60,21 @@ const char* to_string(State s) {
     case State::in_flight: return "in_flight";
     case State::rejected: return "rejected";
     case State::blocked: return "blocked";
+    case State::held: return "held";
   }
   return "pending";
 }
 
-State state_from(const std::string& s) {
-  if (s == "in_flight") return State::in_flight;
-  if (s == "rejected") return State::rejected;
-  if (s == "blocked") return State::blocked;
-  return State::pending;
+std::optional<State> state_from(const std::string& s) {
+  for (State st : {State::pending, State::in_flight, State::rejected, State::blocked, State::held})
+    if (s == to_string(st)) return st;
+  return std::nullopt;
 }
 
 json Entry::to_json() const {
   json j = {{"seq", seq}, {"entity", entity}, {"id", id}, {"op", to_string(op)}, {"patch", patch},
             {"state", to_string(state)}, {"cascade", cascade}, {"attempts", attempts},
+            {"unanswered", unanswered}, {"last_status", last_status ? json(*last_status) : json()},
             {"last_error", last_error ? json(*last_error) : json()}, {"created_at", created_at}};
   if (!errors.is_null()) j["errors"] = errors;
   if (!sent.is_null()) j["sent"] = sent;
@@ -98,18 +108,22 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
   return storage_call("write journal", [&]() -> std::optional<int64_t> {
     std::optional<Entry> last = newest ? get(*newest) : std::nullopt;
     if (!last || last->state == State::in_flight) return append(entity, id, op, patch, cascade, now);
-    // A write on a rejected entry is the fix: it goes back to pending.
-    State state = last->state == State::rejected ? State::pending : last->state;
+    // A write on a rejected or held entry is the fix: it goes back to pending, with
+    // its count of failures started again.
+    const bool fix = last->state == State::rejected || last->state == State::held;
+    State state = fix ? State::pending : last->state;
     auto rewrite = [&](Op new_op, const json& new_patch) {
       auto st = db_.prepare(
           "UPDATE journal SET op = ?, patch = ?, cascade = ?, state = ?, "
-          "errors = CASE WHEN ? THEN NULL ELSE errors END WHERE seq = ?");
+          "errors = CASE WHEN ? THEN NULL ELSE errors END, "
+          "attempts = CASE WHEN ? THEN 0 ELSE attempts END WHERE seq = ?");
       st->bind(1, to_string(new_op));
       if (!new_patch.is_null()) st->bind(2, new_patch.dump());
       st->bind(3, (cascade || last->cascade) ? 1 : 0);
       st->bind(4, to_string(state));
       st->bind(5, state == State::pending ? 1 : 0);
-      st->bind(6, last->seq);
+      st->bind(6, fix ? 1 : 0);
+      st->bind(7, last->seq);
       st->exec();
       return last->seq;
     };
@@ -119,7 +133,7 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
           // A create already sent may have been applied with its answer lost: then the
           // server holds the row, and only a pushed delete removes it (dropping both
           // entries would let the next pull bring the deleted row back).
-          if (last->attempts > 0 && last->state != State::rejected) return rewrite(Op::remove, nullptr);
+          if (last->unanswered > 0 && last->state != State::rejected) return rewrite(Op::remove, nullptr);
           erase(last->seq);
           return std::nullopt;
         }
@@ -201,23 +215,45 @@ void Journal::set_sent(int64_t seq, const json& sent) {
   });
 }
 
-void Journal::count_attempt(int64_t seq, const std::string& error) {
+void Journal::record_failure(int64_t seq, State state, const std::string& error, std::optional<int> status,
+                             bool counted, bool unanswered) {
   storage_call("write journal", [&] {
-    auto st = db_.prepare("UPDATE journal SET attempts = attempts + 1, last_error = ? WHERE seq = ?");
-    st->bind(1, error);
-    st->bind(2, seq);
+    auto st = db_.prepare(
+        "UPDATE journal SET state = ?, last_error = ?, last_status = ?, attempts = attempts + ?, "
+        "unanswered = unanswered + ? WHERE seq = ?");
+    st->bind(1, to_string(state));
+    st->bind(2, error);
+    if (status) st->bind(3, *status);
+    st->bind(4, counted ? 1 : 0);
+    st->bind(5, unanswered ? 1 : 0);
+    st->bind(6, seq);
     st->exec();
   });
 }
 
-std::vector<Entry> Journal::list(std::optional<State> state) {
+bool Journal::retry(int64_t seq) {
+  return storage_call("write journal", [&] {
+    auto st = db_.prepare(
+        "UPDATE journal SET state = 'pending', attempts = 0, errors = NULL "
+        "WHERE seq = ? AND state IN ('held', 'rejected')");
+    st->bind(1, seq);
+    return st->exec() > 0;
+  });
+}
+
+std::vector<Entry> Journal::list(const Filter& filter) {
   return storage_call("read journal", [&] {
     std::vector<Entry> out;
-    std::string sql = std::string("SELECT ") + kColumns + " FROM journal";
-    if (state) sql += " WHERE state = ?";
+    std::string sql = std::string("SELECT ") + kColumns + " FROM journal WHERE 1";
+    if (filter.state) sql += " AND state = ?";
+    if (filter.entity) sql += " AND entity = ?";
+    if (filter.id) sql += " AND id = ?";
     sql += " ORDER BY seq";
     auto st = db_.prepare(sql);
-    if (state) st->bind(1, to_string(*state));
+    int i = 0;
+    if (filter.state) st->bind(++i, to_string(*filter.state));
+    if (filter.entity) st->bind(++i, *filter.entity);
+    if (filter.id) st->bind(++i, *filter.id);
     while (st->executeStep()) out.push_back(read_entry(*st));
     return out;
   });
@@ -254,7 +290,7 @@ void Journal::unblock_all() {
 }
 
 void Journal::recover_in_flight() {
-  storage_call("write journal", [&] { db_.exec("UPDATE journal SET state = 'pending', attempts = attempts + 1 WHERE state = 'in_flight'"); });
+  storage_call("write journal", [&] { db_.exec("UPDATE journal SET state = 'pending', unanswered = unanswered + 1 WHERE state = 'in_flight'"); });
 }
 
 }  // namespace hse::engine::journal

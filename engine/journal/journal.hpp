@@ -17,6 +17,12 @@ namespace hse::engine::journal {
 
 using json = nlohmann::json;
 
+struct Filter {
+  std::optional<State> state;
+  std::optional<std::string> entity;
+  std::optional<std::string> id;
+};
+
 class Journal {
  public:
   explicit Journal(store::Database& db) : db_(db) {}
@@ -38,10 +44,17 @@ class Journal {
                  const json& errors = nullptr);
   void set_patch(int64_t seq, const json& patch);
   void set_sent(int64_t seq, const json& sent);
-  void count_attempt(int64_t seq, const std::string& error);
+  // A failed send: the entry takes `state` (pending to go again, held), the error and
+  // status are kept; `counted` adds one to its attempts (a failure of this entry
+  // alone), `unanswered` to its unanswered sends (the write may have applied).
+  void record_failure(int64_t seq, State state, const std::string& error, std::optional<int> status, bool counted,
+                      bool unanswered);
+  // A held or rejected entry goes back to pending with its attempts cleared; false
+  // when the entry is in another state.
+  bool retry(int64_t seq);
 
-  // Entries in seq order; all, or only those in `state`.
-  std::vector<Entry> list(std::optional<State> state = std::nullopt);
+  // Entries in seq order; all, or those matching every part of the filter.
+  std::vector<Entry> list(const Filter& filter = {});
   // The first entry after `after_seq` in seq order, whatever its state.
   std::optional<Entry> next(int64_t after_seq);
   int64_t count(std::optional<State> state = std::nullopt);
@@ -50,8 +63,8 @@ class Journal {
   // Blocked entries go back to pending, to be looked at again (their blocker may be
   // fixed or dropped since).
   void unblock_all();
-  // Entries left in_flight by a round that died go back to pending, with the attempt
-  // counted: the server may have applied it. Called by a round holding the sync lock.
+  // Entries left in_flight by a round that died go back to pending, counted as
+  // unanswered: the server may have applied them. No attempt is counted against them. Called by a round holding the sync lock.
   void recover_in_flight();
 
  private:

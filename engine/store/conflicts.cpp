@@ -2,6 +2,23 @@
 
 namespace hse::engine::store {
 
+const char* to_string(ConflictKind k) {
+  switch (k) {
+    case ConflictKind::update_update: return "update_update";
+    case ConflictKind::update_delete: return "update_delete";
+    case ConflictKind::delete_update: return "delete_update";
+    case ConflictKind::create_collision: return "create_collision";
+  }
+  return "update_update";
+}
+
+std::optional<ConflictKind> conflict_kind_from(const std::string& s) {
+  for (ConflictKind k : {ConflictKind::update_update, ConflictKind::update_delete, ConflictKind::delete_update,
+                         ConflictKind::create_collision})
+    if (s == to_string(k)) return k;
+  return std::nullopt;
+}
+
 namespace {
 
 const char* kColumns =
@@ -16,7 +33,9 @@ Conflict read(SQLite::Statement& st) {
   c.conflict_id = st.getColumn(0).getString();
   c.entity = st.getColumn(1).getString();
   c.id = st.getColumn(2).getString();
-  c.kind = st.getColumn(3).getString();
+  auto kind = conflict_kind_from(st.getColumn(3).getString());
+  if (!kind) throw Error(Code::internal, "conflict " + c.conflict_id + " has an unknown kind");
+  c.kind = *kind;
   c.base = text_json(st, 4);
   c.local = text_json(st, 5);
   c.remote = text_json(st, 6);
@@ -36,7 +55,7 @@ void bind_json(SQLite::Statement& st, int i, const json& j) {
 }  // namespace
 
 json Conflict::to_json() const {
-  return {{"conflict_id", conflict_id}, {"entity", entity}, {"id", id}, {"kind", kind}, {"base", base},
+  return {{"conflict_id", conflict_id}, {"entity", entity}, {"id", id}, {"kind", to_string(kind)}, {"base", base},
           {"local", local}, {"remote", remote}, {"fields", fields},
           {"journal_seq", journal_seq ? json(*journal_seq) : json()}, {"created_at", created_at},
           {"resolved_at", resolved_at ? json(*resolved_at) : json()}, {"resolution", resolution}};
@@ -48,7 +67,7 @@ void ConflictStore::add(const Conflict& c) {
     st->bind(1, c.conflict_id);
     st->bind(2, c.entity);
     st->bind(3, c.id);
-    st->bind(4, c.kind);
+    st->bind(4, to_string(c.kind));
     bind_json(*st, 5, c.base);
     bind_json(*st, 6, c.local);
     bind_json(*st, 7, c.remote);

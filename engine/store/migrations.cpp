@@ -17,7 +17,7 @@ std::string entity_ddl(const schema::Entity& e) {
   }
   // A rowid table, not WITHOUT ROWID: rows are wide and keys are random UUIDs, so
   // appending rows and indexing the key is ~2.5x faster to insert (bench/local_write).
-  // sync_state: synced | pending | conflict | rejected | blocked.
+  // sync_state: synced | pending | conflict | rejected | blocked | held.
   // journal_seq: the newest journal entry of this row, NULL when none is pending.
   // version: the row's current history version. base_hash: content hash of the
   // last server version (NULL until the server has seen the row).
@@ -114,8 +114,45 @@ void v3(Database& db) {
   )");
 }
 
+// Version 4: entries the server keeps failing are held (state 'held'); an entry counts
+// its own failures (attempts, towards sync.max_attempts) apart from the sends whose
+// answer never came (unanswered: the write may have applied), and keeps the status of
+// its last failure. SQLite cannot alter a CHECK constraint: the table is rebuilt,
+// keeping every seq and the AUTOINCREMENT counter (seqs are never given twice).
+void v4(Database& db) {
+  db.exec(R"(
+    CREATE TABLE journal_v4 (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      entity TEXT NOT NULL, id TEXT NOT NULL,
+      op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+      patch TEXT,
+      state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'in_flight', 'rejected', 'blocked', 'held')),
+      cascade INTEGER NOT NULL DEFAULT 0,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT, errors TEXT,
+      created_at INTEGER NOT NULL,
+      sent TEXT,
+      unanswered INTEGER NOT NULL DEFAULT 0,
+      last_status INTEGER
+    );
+    -- Until now attempts counted the sends that may have applied: that is unanswered.
+    INSERT INTO journal_v4 (seq, entity, id, op, patch, state, cascade, attempts, last_error, errors,
+                            created_at, sent, unanswered)
+      SELECT seq, entity, id, op, patch, state, cascade, 0, last_error, errors, created_at, sent, attempts
+      FROM journal;
+    DELETE FROM sqlite_sequence WHERE name = 'journal_v4';
+    INSERT INTO sqlite_sequence (name, seq) SELECT 'journal_v4', seq FROM sqlite_sequence WHERE name = 'journal';
+    DROP TABLE journal;
+    ALTER TABLE journal_v4 RENAME TO journal;
+    CREATE INDEX journal_deletes ON journal(entity, id) WHERE op = 'delete';
+    CREATE INDEX journal_state ON journal(state);
+    CREATE INDEX journal_row ON journal(entity, id);
+  )");
+}
+
 using Step = void (*)(Database&);
-const Step kSteps[] = {v1, v2, v3};
+const Step kSteps[] = {v1, v2, v3, v4};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 // The DDL that brings the entity tables up to the catalog: a table for an entity added

@@ -74,6 +74,7 @@ const char* to_string(SyncState s) {
     case SyncState::conflict: return "conflict";
     case SyncState::rejected: return "rejected";
     case SyncState::blocked: return "blocked";
+    case SyncState::held: return "held";
   }
   return "synced";
 }
@@ -83,6 +84,7 @@ SyncState sync_state_from(const std::string& s) {
   if (s == "conflict") return SyncState::conflict;
   if (s == "rejected") return SyncState::rejected;
   if (s == "blocked") return SyncState::blocked;
+  if (s == "held") return SyncState::held;
   return SyncState::synced;
 }
 
@@ -94,6 +96,7 @@ const char* to_string(Origin o) {
     case Origin::merge: return "merge";
     case Origin::conflict: return "conflict";
     case Origin::resolution: return "resolution";
+    case Origin::dropped: return "dropped";
   }
   return "local";
 }

@@ -18,7 +18,7 @@ namespace hse::engine::store {
 
 using json = nlohmann::json;
 
-enum class SyncState { synced, pending, conflict, rejected, blocked };
+enum class SyncState { synced, pending, conflict, rejected, blocked, held };
 const char* to_string(SyncState s);
 SyncState sync_state_from(const std::string& s);
 

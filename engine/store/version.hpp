@@ -12,7 +12,7 @@ namespace hse::engine::store {
 using json = nlohmann::json;
 
 // Why a version came to be.
-enum class Origin { local, pull, push, merge, conflict, resolution };
+enum class Origin { local, pull, push, merge, conflict, resolution, dropped };
 const char* to_string(Origin o);
 
 struct VersionCause {

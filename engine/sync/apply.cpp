@@ -12,21 +12,15 @@ using store::SyncState;
 
 namespace {
 
-json conflict_json(const schema::Entity& e, const std::string& id, const std::string& kind, const json& base,
+json conflict_json(const schema::Entity& e, const std::string& id, ConflictKind kind, const json& base,
                    const json& local, const json& remote, const std::vector<std::string>& fields) {
-  return {{"entity", e.name}, {"id", id},         {"kind", kind},  {"base", base},
+  return {{"entity", e.name}, {"id", id},         {"kind", to_string(kind)},  {"base", base},
           {"local", local},   {"remote", remote}, {"fields", fields}};
 }
 
 // The resolver's answer as a row (taking `local` or `remote` or its own row), or nullopt.
 std::optional<json> ask_resolver(SyncContext& ctx, const json& conflict, const json& local, const json& remote) {
-  if (!ctx.resolver) return std::nullopt;
-  std::optional<json> answer;
-  try {
-    answer = ctx.resolver(conflict);
-  } catch (...) {
-    return std::nullopt;  // a throwing resolver leaves the conflict to the app
-  }
+  std::optional<json> answer = ctx.ask_resolver(conflict);
   if (!answer || !answer->is_object()) return std::nullopt;
   if (answer->value("take", "") == "local") return local;
   if (answer->value("take", "") == "remote") return remote;
@@ -46,12 +40,12 @@ std::vector<journal::Entry> newer_entries(SyncContext& ctx, const std::string& e
 }  // namespace
 
 json RoundStats::to_json() const {
-  return {{"pushed", pushed},   {"mapped", mapped},       {"rejected", rejected}, {"blocked", blocked}, {"conflicts", conflicts},
+  return {{"pushed", pushed},   {"mapped", mapped},       {"rejected", rejected}, {"blocked", blocked}, {"held", held}, {"failed", failed}, {"conflicts", conflicts},
           {"pulled", pulled},   {"unchanged", unchanged}, {"deleted", deleted}, {"pages", pages}};
 }
 
 Settlement settle(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& base, const json& local,
-                  const json& remote, const merge::MergeResult& merged, const std::string& kind) {
+                  const json& remote, const merge::MergeResult& merged, ConflictKind kind) {
   Settlement out{merged.row, {}, json::object()};
   std::vector<std::string> for_resolver;
   for (const auto& c : merged.conflicts) {
@@ -87,35 +81,39 @@ Settlement settle(SyncContext& ctx, const schema::Entity& e, const std::string& 
   return out;
 }
 
-std::string decide_row(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
-                       const json& base, const json& local, const json& remote) {
+const char* to_string(Decision d) {
+  switch (d) {
+    case Decision::local: return "local";
+    case Decision::remote: return "remote";
+    case Decision::manual: return "manual";
+  }
+  return "manual";
+}
+
+Decision decide_row(SyncContext& ctx, const schema::Entity& e, const std::string& id, ConflictKind kind,
+                    const json& base, const json& local, const json& remote) {
   switch (ctx.policies.for_row(e.name)) {
     case merge::Policy::merge:
     case merge::Policy::server_wins:
-      return "remote";
+      return Decision::remote;
     case merge::Policy::client_wins:
-      return "local";
+      return Decision::local;
     case merge::Policy::manual:
-      return "manual";
+      return Decision::manual;
     case merge::Policy::callback: {
-      if (!ctx.resolver) return "manual";
-      std::optional<json> answer;
-      try {
-        answer = ctx.resolver(conflict_json(e, id, kind, base, local, remote, {}));
-      } catch (...) {
-        return "manual";
-      }
+      auto answer = ctx.ask_resolver(conflict_json(e, id, kind, base, local, remote, {}));
       if (answer && answer->is_object()) {
         std::string take = answer->value("take", "");
-        if (take == "local" || take == "remote") return take;
+        if (take == "local") return Decision::local;
+        if (take == "remote") return Decision::remote;
       }
-      return "manual";
+      return Decision::manual;
     }
   }
-  return "remote";
+  return Decision::remote;
 }
 
-void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
+void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::string& id, ConflictKind kind,
                      const json& base, const json& local, const json& remote, const std::vector<std::string>& fields,
                      std::optional<int64_t> journal_seq) {
   store::Conflict c;
@@ -135,7 +133,7 @@ void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::strin
     ctx.s.replica.set_meta(e, id, *m);
   }
   ctx.stats.conflicts++;
-  ctx.emit({{"type", "conflict"}, {"conflict_id", c.conflict_id}, {"entity", e.name}, {"id", id}, {"kind", kind}});
+  ctx.emit({{"type", "conflict"}, {"conflict_id", c.conflict_id}, {"entity", e.name}, {"id", id}, {"kind", to_string(kind)}});
 }
 
 Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in) {
@@ -171,7 +169,7 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   if (planted::active(planted::Bug::base_before_merge)) s.replica.save_base(e, id, server);
   json base = s.replica.base(e, id).value_or(json());
   auto merged = merge::three_way(e, base, local, server);
-  Settlement settled = settle(ctx, e, id, base, local, server, merged, "update_update");
+  Settlement settled = settle(ctx, e, id, base, local, server, merged, ConflictKind::update_update);
   json row = settled.row;
   json patch = merge::diff_writable(e, row, server);
 
@@ -201,7 +199,7 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   if (row != local) s.replica.replace(e, local, row, *meta, {origin, meta->journal_seq, detail});
   else s.replica.set_meta(e, id, *meta);
   if (!settled.manual.empty()) {
-    record_conflict(ctx, e, id, "update_update", base, local, server, settled.manual, meta->journal_seq);
+    record_conflict(ctx, e, id, ConflictKind::update_update, base, local, server, settled.manual, meta->journal_seq);
     return Applied::conflict;
   }
   return Applied::merged;

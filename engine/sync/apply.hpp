@@ -15,6 +15,8 @@
 
 namespace hse::engine::sync {
 
+using store::ConflictKind;
+
 enum class Applied { inserted, updated, merged, conflict, unchanged, skipped };
 
 // A row of a pull page.
@@ -36,15 +38,18 @@ struct Settlement {
   json decisions;  // {field: "local"|"remote"|"resolver"}
 };
 Settlement settle(SyncContext& ctx, const schema::Entity& e, const std::string& id, const json& base, const json& local,
-                  const json& remote, const merge::MergeResult& merged, const std::string& kind);
+                  const json& remote, const merge::MergeResult& merged, ConflictKind kind);
 
 // Records a conflict left to the app and marks the row (when it exists) as in conflict.
-void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
+void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::string& id, ConflictKind kind,
                      const json& base, const json& local, const json& remote, const std::vector<std::string>& fields,
                      std::optional<int64_t> journal_seq);
 
-// The policy's answer for a whole-row conflict: "local", "remote", or "manual".
-std::string decide_row(SyncContext& ctx, const schema::Entity& e, const std::string& id, const std::string& kind,
-                       const json& base, const json& local, const json& remote);
+// The policy's answer for a whole-row conflict: keep the local side, take the
+// remote one, or leave it to the app.
+enum class Decision { local, remote, manual };
+const char* to_string(Decision d);
+Decision decide_row(SyncContext& ctx, const schema::Entity& e, const std::string& id, ConflictKind kind,
+                    const json& base, const json& local, const json& remote);
 
 }  // namespace hse::engine::sync

@@ -64,12 +64,13 @@ void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vec
         // Edited here, deleted there.
         json local = *ctx.s.replica.get(e, id);
         json base = ctx.s.replica.base(e, id).value_or(json());
-        std::string decision = decide_row(ctx, e, id, "update_delete", base, local, nullptr);
-        json detail = {{"conflict", "update_delete"}, {"decision", decision}, {"local", local}};
-        if (decision == "remote") {
+        Decision decision = decide_row(ctx, e, id, ConflictKind::update_delete, base, local, nullptr);
+        json detail = {{"conflict", to_string(ConflictKind::update_delete)}, {"decision", to_string(decision)},
+                       {"local", local}};
+        if (decision == Decision::remote) {
           remove_locally(ctx, e, id, store::Origin::conflict, detail);
           ctx.stats.conflicts++;
-        } else if (decision == "local") {
+        } else if (decision == Decision::local) {
           // The row is created again on the server (same id where the client picks
           // ids), carrying every edit of its entries still in the journal.
           ctx.s.journal.erase_row(e.name, id);
@@ -81,7 +82,7 @@ void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vec
           ctx.s.replica.replace(e, local, local, *meta, {store::Origin::conflict, meta->journal_seq, detail});
           ctx.stats.conflicts++;
         } else {
-          record_conflict(ctx, e, id, "update_delete", base, local, nullptr, {}, meta->journal_seq);
+          record_conflict(ctx, e, id, ConflictKind::update_delete, base, local, nullptr, {}, meta->journal_seq);
         }
       }
     }

@@ -43,10 +43,11 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
   auto meta = s.replica.meta(e, id);
   auto local = s.replica.get(e, id);
   json remote = c->remote.is_object() ? store::normalize(e, c->remote) : json();
-  json detail = {{"conflict_id", conflict_id}, {"kind", c->kind}, {"take", take}, {"local", c->local}, {"remote", c->remote}};
+  json detail = {{"conflict_id", conflict_id}, {"kind", to_string(c->kind)}, {"take", take}, {"local", c->local}, {"remote", c->remote}};
   auto seq = meta ? meta->journal_seq : s.journal.delete_entry(e.name, id);
 
-  if ((c->kind == "update_update" || c->kind == "create_collision") && !local && take != "row") {
+  if ((c->kind == ConflictKind::update_update || c->kind == ConflictKind::create_collision) && !local &&
+      take != "row") {
     // Deleted here while the conflict was open (its delete waits behind it): "local"
     // keeps that delete, "remote" drops it and brings the server's version back.
     bool parents_here = true;  // a parent deleted here too takes the row with it
@@ -60,10 +61,10 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
       m.base_hash = store::content_hash(e, remote);
       s.replica.insert(e, remote, m, {Origin::resolution, seq, detail});
     }
-  } else if (c->kind == "update_update" || c->kind == "create_collision") {
+  } else if (c->kind == ConflictKind::update_update || c->kind == ConflictKind::create_collision) {
     if (!local) throw Error(Code::conflict, "the row of conflict " + conflict_id + " is gone");
     json row = *local;
-    if (c->kind == "update_update" && remote.is_object()) {
+    if (c->kind == ConflictKind::update_update && remote.is_object()) {
       // Start from the server's row, so its read-only fields and the fields only it
       // changed are kept (the pull skipped the row while the conflict was open, and the
       // base becomes `remote` below); the fields changed here since the base stay ours.
@@ -72,7 +73,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
       for (const auto& f : e.fields)
         if (!f.read_only && local->value(f.name, json()) != base.value(f.name, json())) row[f.name] = (*local)[f.name];
     }
-    if (c->kind == "create_collision" && take == "remote") row = remote;
+    if (c->kind == ConflictKind::create_collision && take == "remote") row = remote;
     for (const auto& f : c->fields) {
       const std::string name = f.get<std::string>();
       if (take == "remote") row[name] = remote.value(name, json());
@@ -94,7 +95,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
     json patch = merge::diff_writable(e, row, remote);
     rewrite_entry(ctx, e, id, seq, patch.empty() ? std::nullopt : std::optional<Op>(Op::update), patch);
     if (patch.empty()) s.replica.drop_base(e, id);
-  } else if (c->kind == "update_delete") {
+  } else if (c->kind == ConflictKind::update_delete) {
     if (take == "remote") {
       if (seq) s.journal.erase(*seq);
       remove_locally(ctx, e, id, Origin::resolution, detail);
@@ -107,7 +108,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
       }
       rewrite_entry(ctx, e, id, seq, Op::create, nullptr);
     }
-  } else if (c->kind == "delete_update") {
+  } else if (c->kind == ConflictKind::delete_update) {
     if (take == "remote") {
       if (seq) s.journal.erase(*seq);
       s.replica.drop_base(e, id);

@@ -14,7 +14,7 @@ json run_round(SyncContext& ctx) {
   try {
     // Held for the whole round. Once it is ours, an entry still in flight was left by a
     // round that died (here or in another process): its answer is unknown, so it is
-    // sent again as a retry (attempts > 0), which finds what the lost attempt applied.
+    // sent again as a retry (unanswered > 0), which finds what the lost attempt applied.
     auto held = ctx.s.sync_lock.acquire(ctx.lock_wait, ctx.cancel);
     {
       std::lock_guard lock(ctx.s.mu);
@@ -26,7 +26,7 @@ json run_round(SyncContext& ctx) {
       std::lock_guard lock(ctx.s.mu);
       before_pull = ctx.s.journal.last_seq();
     }
-    pull(ctx);
+    if (!ctx.orphan_possible) pull(ctx);
     // The pull can give the push more to do: a policy that keeps a local edit against
     // a delete made there journals the row's create again. It goes in this round, so
     // that one round leaves nothing it decided for the next (an app's write made
@@ -38,8 +38,20 @@ json run_round(SyncContext& ctx) {
     }
     if (more) push(ctx);
     std::lock_guard lock(ctx.s.mu);
-    ctx.s.meta.set_last_sync(ctx.s.clock->now_ms());
+    if (!ctx.orphan_possible) ctx.s.meta.set_last_sync(ctx.s.clock->now_ms());  // a complete round only
     ctx.emit({{"type", "online"}});
+    if (ctx.stats.failed > 0) {
+      // The remote answered, but some entries failed on their own: the round did its
+      // work around them; it is not ok, so the scheduler backs off before trying them again.
+      json err = {{"code", code_name(Code::server)},
+                  {"message", std::to_string(ctx.stats.failed) + " journal entries failed on their own (" +
+                                  std::to_string(ctx.stats.held) + " now held; see the journal), the first: " +
+                                  ctx.entry_failure.value_or("")},
+                  {"transient", true}};
+      report["ok"] = false;
+      report["error"] = err;
+      ctx.emit({{"type", "error"}, {"error", err}});
+    }
   } catch (const Error& e) {
     if (e.code() == Code::storage || e.code() == Code::internal) throw;
     // A stop or a failure ends the round here; every page and entry applied so far is committed.

@@ -49,7 +49,7 @@ static void crud_offline(void) {
   CHECK(test_json_int(out, "totalCount") == 0);
   hse_free(out);
 
-  CHECK_OK(hse_journal(db, &out));
+  CHECK_OK(hse_journal(db, NULL, &out));
   CHECK_CONTAINS(out, "\"op\":\"create\""); /* create+update collapsed into one create */
   hse_free(out);
   CHECK_OK(hse_history(db, "project", id, &out));
@@ -113,7 +113,7 @@ static void null_handle_and_arguments(void) {
   CHECK_RC(hse_status(NULL, &out), HSE_ERR_INVALID);
   CHECK_RC(hse_conflicts(NULL, &out), HSE_ERR_INVALID);
   CHECK_RC(hse_resolve(NULL, "c", "{}"), HSE_ERR_INVALID);
-  CHECK_RC(hse_journal(NULL, &out), HSE_ERR_INVALID);
+  CHECK_RC(hse_journal(NULL, NULL, &out), HSE_ERR_INVALID);
   CHECK_RC(hse_history(NULL, "project", "x", &out), HSE_ERR_INVALID);
   CHECK_RC(hse_set_event_callback(NULL, NULL, NULL), HSE_ERR_INVALID);
   CHECK_RC(hse_set_conflict_resolver(NULL, NULL, NULL), HSE_ERR_INVALID);
@@ -130,7 +130,7 @@ static void null_handle_and_arguments(void) {
   CHECK_RC(hse_query(db, "project", "{}", NULL), HSE_ERR_INVALID);
   CHECK_RC(hse_status(db, NULL), HSE_ERR_INVALID);
   CHECK_RC(hse_conflicts(db, NULL), HSE_ERR_INVALID);
-  CHECK_RC(hse_journal(db, NULL), HSE_ERR_INVALID);
+  CHECK_RC(hse_journal(db, NULL, NULL), HSE_ERR_INVALID);
   CHECK_RC(hse_resolve(db, NULL, "{\"take\":\"local\"}"), HSE_ERR_INVALID);
   CHECK_RC(hse_resolve(db, "c", NULL), HSE_ERR_INVALID);
   CHECK_RC(hse_update(db, "project", "x", NULL, NULL), HSE_ERR_INVALID);

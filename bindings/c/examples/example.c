@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   printf("query: %s\n", result);
   hse_free(result);
 
-  check(hse_journal(db, &result), "journal");
+  check(hse_journal(db, NULL, &result), "journal");
   printf("journal: %s\n", result);
   hse_free(result);
 

@@ -36,10 +36,10 @@
  *       (hse_get, hse_query, hse_create, hse_resolve, ...) but must not call
  *       hse_sync, hse_wait_synced, hse_stop, hse_close or hse_set_event_callback,
  *       which wait for event delivery and would deadlock.
- *     - the conflict resolver runs on the thread running the round (the caller of
- *       hse_sync/hse_wait_synced, or the scheduler's thread) with the replica
- *       locked, like SQLite's conflict handler: it must NOT call any hse_ function
- *       with the same engine. Hand work to another thread instead.
+ *     - the conflict resolver runs on a thread of the round (the caller of
+ *       hse_sync/hse_wait_synced, the scheduler's thread, or one of the push's send
+ *       threads), one call at a time, like SQLite's conflict handler: it must NOT
+ *       call any hse_ function with the same engine. Hand work to another thread.
  *  8. Nothing here throws or aborts: C++ exceptions never cross this boundary.
  *     The API evolves by adding functions and appending codes, never by changing a
  *     signature; only hse_* symbols are exported.
@@ -98,7 +98,9 @@ typedef enum hse_code {
   HSE_ERR_SCHEMA = 11,      /* the replica file was written by a newer version of the library */
   HSE_ERR_INTERNAL = 12,    /* a bug in hsesync: please report it with hse_last_error() */
   HSE_ERR_CANCELLED = 13,   /* the round was stopped by hse_stop() or hse_close() */
-  HSE_ERR_BUSY = 14         /* transient: another sync round is running */
+  HSE_ERR_BUSY = 14,        /* transient: another sync round is running; hse_drop: the entry is in flight */
+  HSE_ERR_TLS = 15,         /* the remote's TLS certificate or handshake failed verification */
+  HSE_ERR_UNSETTLED = 16    /* hse_wait_synced: only entries the app must settle are left */
 } hse_code;
 
 /* The code's name ("ok", "invalid", "not_found", ...); "unknown" for a value this
@@ -211,11 +213,32 @@ HSE_EXPORT hse_code hse_query(hse_engine* engine, const char* entity, const char
 HSE_EXPORT hse_code hse_history(hse_engine* engine, const char* entity, const char* id, char** out_json) HSE_NOEXCEPT;
 
 /* The journal (what the next push sends), in order, as a JSON array of
- * {"seq", "entity", "id", "op", "patch", "state", "attempts", "last_error", ...}.
- * Errors: INVALID, STORAGE. */
-HSE_EXPORT hse_code hse_journal(hse_engine* engine, char** out_json) HSE_NOEXCEPT;
+ * {"seq", "entity", "id", "op", "patch", "state", "attempts", "unanswered",
+ *  "last_status", "last_error", "errors"?, "sent"?, "created_at", "cascade"}.
+ * state: pending | in_flight | rejected (the server refused it: "errors" lists its
+ * field errors) | blocked (waits for another entry: "last_error" says which) | held
+ * (failed sync.max_attempts times on its own: "last_status" and "last_error" keep
+ * the server's last answer). attempts: failures counted against the entry alone;
+ * unanswered: sends whose answer never came (the write may have applied).
+ * `filter_json` (NULL or "{}": all) narrows it: {"state": "held", "entity":
+ * "incident", "id": "..."}, each part optional. Errors: INVALID (naming the filter's
+ * bad part), STORAGE. */
+HSE_EXPORT hse_code hse_journal(hse_engine* engine, const char* filter_json, char** out_json) HSE_NOEXCEPT;
 
-/* {"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync",
+/* Moves a held or rejected entry back to pending, its attempts cleared, to be sent
+ * by the next round; seq 0 moves all of them (none is not an error).
+ * Errors: NOT_FOUND (no such entry), INVALID (an entry in another state), STORAGE. */
+HSE_EXPORT hse_code hse_retry(hse_engine* engine, int64_t seq) HSE_NOEXCEPT;
+
+/* Discards an entry, with the other entries of its row (those blocked behind it):
+ * the row returns to the server's version, or goes away (with the rows created
+ * under it here) if the server never had it. The row's history keeps the dropped
+ * values (origin "dropped") and a "dropped" event is emitted. Open conflicts of the
+ * row are closed. Errors: NOT_FOUND, BUSY (one of the row's entries is in flight:
+ * try again after the round), STORAGE. */
+HSE_EXPORT hse_code hse_drop(hse_engine* engine, int64_t seq) HSE_NOEXCEPT;
+
+/* {"pending", "in_flight", "rejected", "blocked", "held", "conflicts", "last_sync",
  * "schema_version"}: journal entries by state, open conflicts, and the end of the
  * last complete round (ms, null before the first). Errors: INVALID, STORAGE. */
 HSE_EXPORT hse_code hse_status(hse_engine* engine, char** out_json) HSE_NOEXCEPT;
@@ -226,7 +249,8 @@ HSE_EXPORT hse_code hse_status(hse_engine* engine, char** out_json) HSE_NOEXCEPT
  * second caller waits). The resolver runs on the calling thread; the round's
  * events have all been delivered when it returns.
  * *out_report_json (may be NULL) is the round's report: {"ok", "stats": {"pushed",
- * "rejected", "blocked", "conflicts", "pulled", "unchanged", "deleted", "pages"},
+ * "rejected", "blocked", "held", "failed", "conflicts", "pulled", "unchanged",
+ * "deleted", "pages"},
  * "duration_ms", "error"?: {"code", "message", "transient", "retry_after_s"?}}.
  * It is set whenever a round ran, also when the remote failed: the round then
  * answers the failure's code (NETWORK, TIMEOUT, AUTH, RATE_LIMITED, SERVER,
@@ -244,11 +268,12 @@ HSE_EXPORT hse_code hse_start(hse_engine* engine) HSE_NOEXCEPT;
  * when it is not running. Must not be called from a callback. */
 HSE_EXPORT hse_code hse_stop(hse_engine* engine) HSE_NOEXCEPT;
 
-/* Waits until everything is synced: nothing pending, in flight, blocked or
- * rejected, and a round ended well. Runs rounds itself (on this thread) when the
- * scheduler is stopped. HSE_OK when synced, HSE_ERR_TIMEOUT when `timeout_ms`
- * passed first (rejected entries keep it from settling until fixed).
- * Errors: TIMEOUT, NO_REMOTE, STORAGE. */
+/* Waits until everything is synced: nothing pending, in flight or blocked, and a
+ * round ended well. Runs rounds itself (on this thread) when the scheduler is
+ * stopped. HSE_OK when synced; HSE_ERR_UNSETTLED as soon as all that is left waits
+ * for the app (rejected or held entries, open conflicts: see hse_journal, hse_retry,
+ * hse_drop, hse_resolve); HSE_ERR_TIMEOUT when `timeout_ms` passed first.
+ * Errors: UNSETTLED, TIMEOUT, NO_REMOTE, STORAGE. */
 HSE_EXPORT hse_code hse_wait_synced(hse_engine* engine, int64_t timeout_ms) HSE_NOEXCEPT;
 
 /* --- Conflicts ------------------------------------------------------------------ */

@@ -157,15 +157,24 @@ hse_code hse_history(hse_engine* engine, const char* entity, const char* id, cha
   });
 }
 
-hse_code hse_journal(hse_engine* engine, char** out_json) noexcept {
+hse_code hse_journal(hse_engine* engine, const char* filter_json, char** out_json) noexcept {
   reset(out_json);
   return guarded([&] {
     auto& e = engine_of(engine);
     require(out_json, "out_json");
+    json filter = filter_json ? parse_arg(filter_json, "filter_json") : json::object();
     json out = json::array();
-    for (const auto& entry : e.journal()) out.push_back(entry.to_json());
+    for (const auto& entry : e.journal(filter)) out.push_back(entry.to_json());
     set_out(out_json, out);
   });
+}
+
+hse_code hse_retry(hse_engine* engine, int64_t seq) noexcept {
+  return guarded([&] { engine_of(engine).retry(seq); });
+}
+
+hse_code hse_drop(hse_engine* engine, int64_t seq) noexcept {
+  return guarded([&] { engine_of(engine).drop(seq); });
 }
 
 hse_code hse_status(hse_engine* engine, char** out_json) noexcept {

@@ -19,7 +19,7 @@ namespace {
 // The code a failed round's report names ({"error": {"code": "network", ...}}).
 hse::Code code_from_report(const json& report) {
   std::string name = report["error"].value("code", "");
-  for (int c = 1; c <= int(hse::Code::busy); ++c)
+  for (int c = 1; c <= int(hse::Code::unsettled); ++c)
     if (name == hse::code_name(hse::Code(c))) return hse::Code(c);
   return hse::Code::server;  // a code newer than this table: still a failed remote
 }
@@ -50,8 +50,15 @@ hse_code hse_stop(hse_engine* engine) noexcept {
 
 hse_code hse_wait_synced(hse_engine* engine, int64_t timeout_ms) noexcept {
   return guarded([&] {
-    if (!engine_of(engine).wait_synced(timeout_ms))
-      throw hse::Error(hse::Code::timeout, "not synced within " + std::to_string(timeout_ms) + " ms");
+    switch (engine_of(engine).wait_synced(timeout_ms)) {
+      case hse::engine::SyncWait::synced: return;
+      case hse::engine::SyncWait::timeout:
+        throw hse::Error(hse::Code::timeout, "not synced within " + std::to_string(timeout_ms) + " ms");
+      case hse::engine::SyncWait::unsettled:
+        throw hse::Error(hse::Code::unsettled,
+                         "what is left waits for the app: rejected or held entries (hse_journal, hse_retry, "
+                         "hse_drop) or conflicts (hse_conflicts, hse_resolve)");
+    }
   });
 }
 

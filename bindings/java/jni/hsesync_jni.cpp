@@ -132,6 +132,23 @@ JNIEXPORT jbyteArray JNICALL Java_org_hsesync_HseEngine_nHistory(JNIEnv* env, jc
   return result(env, rc, out.p);
 }
 
+JNIEXPORT jbyteArray JNICALL Java_org_hsesync_HseEngine_nJournal(JNIEnv* env, jclass, jlong h, jbyteArray filter) {
+  Text f = text(env, filter);
+  Owned out;
+  hse_code rc = hse_journal(of(h).engine, f.c_str(), &out.p);
+  return result(env, rc, out.p);
+}
+
+JNIEXPORT void JNICALL Java_org_hsesync_HseEngine_nRetry(JNIEnv* env, jclass, jlong h, jlong seq) {
+  hse_code rc = hse_retry(of(h).engine, seq);
+  if (rc != HSE_OK) throw_last_error(env, rc);
+}
+
+JNIEXPORT void JNICALL Java_org_hsesync_HseEngine_nDrop(JNIEnv* env, jclass, jlong h, jlong seq) {
+  hse_code rc = hse_drop(of(h).engine, seq);
+  if (rc != HSE_OK) throw_last_error(env, rc);
+}
+
 JNIEXPORT jbyteArray JNICALL Java_org_hsesync_HseEngine_nStatus(JNIEnv* env, jclass, jlong h) {
   Owned out;
   hse_code rc = hse_status(of(h).engine, &out.p);

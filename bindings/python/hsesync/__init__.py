@@ -28,7 +28,7 @@ from ._library import path as library_path
 from .engine import Engine
 from .errors import (AuthError, BusyError, CancelledError, ConflictError, Error, InternalError, InvalidError,
                      NetworkError, NoRemoteError, NotFoundError, RateLimitedError, SchemaError, ServerError,
-                     StorageError, TimeoutError)
+                     StorageError, TimeoutError, TlsError, UnsettledError)
 
 __version__ = _lib.hse_version().decode()
 """The loaded library's version ("MAJOR.MINOR.PATCH")."""
@@ -36,4 +36,4 @@ __version__ = _lib.hse_version().decode()
 # TimeoutError is left out so `import *` never shadows the builtin (it subclasses it).
 __all__ = ["Engine", "Error", "InvalidError", "NotFoundError", "ConflictError", "NetworkError", "AuthError",
            "RateLimitedError", "ServerError", "StorageError", "NoRemoteError", "SchemaError", "InternalError",
-           "CancelledError", "BusyError", "__version__", "library_path"]
+           "CancelledError", "BusyError", "TlsError", "UnsettledError", "__version__", "library_path"]

@@ -239,12 +239,27 @@ class Engine:
         ``valid_to``, ``origin``, ``row``, ...)."""
         return self._call_out(_c.lib.hse_history, _b(entity), _b(id))
 
-    def journal(self) -> List[Row]:
-        """The pending local changes, in the order the next push sends them."""
-        return self._call_out(_c.lib.hse_journal)
+    def journal(self, state: Optional[str] = None, entity: Optional[str] = None,
+                id: Optional[str] = None) -> List[Row]:
+        """The pending local changes, in the order the next push sends them; only
+        those in ``state`` (pending, in_flight, rejected, blocked, held), of
+        ``entity`` or of row ``id`` when given."""
+        parts = {"state": state, "entity": entity, "id": id}
+        filt = {k: v for k, v in parts.items() if v is not None}
+        return self._call_out(_c.lib.hse_journal, _b(json.dumps(filt)))
+
+    def retry(self, seq: int = 0) -> None:
+        """Moves a held or rejected entry (``seq``; 0: all of them) back to pending."""
+        self._call(_c.lib.hse_retry, int(seq))
+
+    def drop(self, seq: int) -> None:
+        """Discards the entry and the rest of its row's entries: the row returns to
+        the server's version, or goes away if the server never had it (history keeps
+        what was dropped). Raises BusyError while the row has an entry in flight."""
+        self._call(_c.lib.hse_drop, int(seq))
 
     def status(self) -> Row:
-        """``{"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync", ...}``."""
+        """``{"pending", "in_flight", "rejected", "blocked", "held", "conflicts", "last_sync", ...}``."""
         return self._call_out(_c.lib.hse_status)
 
     # -- sync -----------------------------------------------------------------------
@@ -268,7 +283,9 @@ class Engine:
 
     def wait_synced(self, timeout: float) -> bool:
         """Waits up to ``timeout`` seconds for everything to be synced (runs rounds
-        itself when the scheduler is stopped). True when synced, False on timeout."""
+        itself when the scheduler is stopped). True when synced, False on timeout;
+        raises UnsettledError when all that is left waits for the app (rejected or
+        held entries, conflicts: see journal, retry, drop, resolve)."""
         try:
             self._call(_c.lib.hse_wait_synced, int(timeout * 1000))
             return True

@@ -124,6 +124,16 @@ class BusyError(Error):
     code, name, transient = 14, "busy", True
 
 
+class TlsError(Error):
+    """The remote's TLS certificate or handshake failed verification."""
+    code, name = 15, "tls"
+
+
+class UnsettledError(Error):
+    """wait_synced: only entries the app must settle are left (rejected, held, conflicts)."""
+    code, name = 16, "unsettled"
+
+
 _BY_CODE: Dict[int, Type[Error]] = {cls.code: cls for cls in Error.__subclasses__()}
 
 

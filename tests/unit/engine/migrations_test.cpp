@@ -55,7 +55,7 @@ TEST(Migrations, Version2FileGainsTheStatusPageTablesAndTheIdMap) {
   }
   auto engine = engine::Engine::open(path);
   auto& s = (*hse::engine::internals(*engine).state);
-  EXPECT_EQ(engine::store::schema_version(s.db), 3);
+  EXPECT_EQ(engine::store::schema_version(s.db), engine::store::kSchemaVersion);
   EXPECT_TRUE(s.db.raw().tableExists("id_map"));
   EXPECT_TRUE(s.db.raw().tableExists("e_statuspage_incident"));
   EXPECT_EQ(engine->get("project", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01")->at("name"), "Kept");
@@ -122,4 +122,32 @@ TEST(Migrations, ACurrentVersionFileMissingACatalogColumnGainsIt) {
                          "SELECT COUNT(*) FROM pragma_table_info('e_statuspage_comment') WHERE name = 'internal'");
   ASSERT_TRUE(info.executeStep());
   EXPECT_EQ(info.getColumn(0).getInt(), 1);
+}
+
+// Version 4 rebuilds the journal: every entry keeps its seq, what it counted as
+// attempts (sends that may have applied) becomes unanswered, and seqs already given
+// (even of entries gone since) are never given again.
+TEST(Migrations, Version3JournalKeepsItsEntriesAndSeqsInVersion4) {
+  const std::string path = test::temp_path("v3");
+  {
+    engine::store::Database db(path);
+    engine::store::migrate(db, 3);
+    db.exec("INSERT INTO journal (seq, entity, id, op, state, attempts, created_at, sent) "
+            "VALUES (7, 'project', 'p1', 'create', 'in_flight', 2, 1, '{\"name\":\"x\"}')");
+    db.exec("INSERT INTO journal (seq, entity, id, op, state, created_at) VALUES (9, 'project', 'p2', 'update', 'rejected', 1)");
+    db.exec("DELETE FROM journal WHERE seq = 9");
+  }
+  auto engine = engine::Engine::open(path);
+  auto entries = engine->journal();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].seq, 7);
+  EXPECT_EQ(entries[0].unanswered, 2);
+  EXPECT_EQ(entries[0].attempts, 0);
+  EXPECT_EQ(entries[0].state, engine::journal::State::in_flight);
+  EXPECT_EQ(entries[0].sent, json({{"name", "x"}}));
+  auto& s = *hse::engine::internals(*engine).state;
+  EXPECT_EQ(s.journal.last_seq(), 9);
+  // The new state is allowed by the rebuilt table's check.
+  s.db.exec("UPDATE journal SET state = 'held' WHERE seq = 7");
+  EXPECT_EQ(engine->journal({{"state", "held"}}).size(), 1u);
 }

@@ -117,7 +117,7 @@ TEST_F(Conflicts, ManualKeepsBothUntilResolved) {
   sync_ok(*a);
   auto open = a->conflicts();
   ASSERT_EQ(open.size(), 1u);
-  EXPECT_EQ(open[0].kind, "update_update");
+  EXPECT_EQ(open[0].kind, engine::store::ConflictKind::update_update);
   EXPECT_EQ(open[0].local["name"], "Mine");
   EXPECT_EQ(open[0].remote["name"], "Theirs");
   EXPECT_EQ(a->status()["conflicts"], 1);
@@ -196,7 +196,7 @@ TEST_F(Conflicts, LocalDeleteAgainstRemoteUpdateManual) {
   sync_ok(*a);
   auto open = a->conflicts();
   ASSERT_EQ(open.size(), 1u);
-  EXPECT_EQ(open[0].kind, "delete_update");
+  EXPECT_EQ(open[0].kind, engine::store::ConflictKind::delete_update);
   a->resolve(open[0].conflict_id, {{"take", "local"}});
   sync_ok(*a);
   EXPECT_FALSE(server->row("incident", iid));

@@ -33,8 +33,12 @@ public enum HseCode {
   INTERNAL(12),
   /** The round was stopped by {@code stop()} or {@code close()}. */
   CANCELLED(13),
-  /** Transient: another sync round is running. */
+  /** Transient: another sync round is running; drop: the entry is in flight. */
   BUSY(14),
+  /** The remote's TLS certificate or handshake failed verification. */
+  TLS(15),
+  /** waitSynced: only what the app must settle is left (rejected or held entries, conflicts). */
+  UNSETTLED(16),
   /** A code newer than this binding. */
   UNKNOWN(-1);
 

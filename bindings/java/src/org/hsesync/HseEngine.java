@@ -107,7 +107,46 @@ public final class HseEngine implements AutoCloseable {
     return call(false, h -> text(nHistory(h, arg(entity, "entity"), arg(id, "id"))));
   }
 
-  /** {"pending", "in_flight", "rejected", "blocked", "conflicts", "last_sync", "schema_version", ...}. */
+  /**
+   * The journal (what the next push sends), in order, as a JSON array of {"seq",
+   * "entity", "id", "op", "state", "attempts", "last_status", "last_error", ...}.
+   * {@code filterJson} narrows it: {"state": "held", "entity": "incident", "id": "..."},
+   * each part optional (null: all). INVALID names a bad part of the filter.
+   */
+  public String journal(String filterJson) {
+    return call(false, h -> text(nJournal(h, arg(filterJson, "filter_json"))));
+  }
+
+  /** The whole journal, in order. */
+  public String journal() {
+    return journal(null);
+  }
+
+  /**
+   * Moves a held or rejected entry back to pending, its attempts cleared, for the next
+   * round; {@code seq} 0 moves all of them. NOT_FOUND: no such entry; INVALID: an
+   * entry in another state.
+   */
+  public void retry(long seq) {
+    call(false, h -> {
+      nRetry(h, seq);
+      return null;
+    });
+  }
+
+  /**
+   * Discards an entry with the other entries of its row: the row returns to the
+   * server's version, or goes away if the server never had it (its history keeps the
+   * dropped values). BUSY while one of the row's entries is in flight.
+   */
+  public void drop(long seq) {
+    call(false, h -> {
+      nDrop(h, seq);
+      return null;
+    });
+  }
+
+  /** {"pending", "in_flight", "rejected", "blocked", "held", "conflicts", "last_sync", "schema_version"}. */
   public String status() {
     return call(false, h -> text(nStatus(h)));
   }
@@ -304,6 +343,9 @@ public final class HseEngine implements AutoCloseable {
   private static native byte[] nGetAsOf(long h, byte[] entity, byte[] id, long atMs);
   private static native byte[] nQuery(long h, byte[] entity, byte[] queryJson);
   private static native byte[] nHistory(long h, byte[] entity, byte[] id);
+  private static native byte[] nJournal(long h, byte[] filterJson);
+  private static native void nRetry(long h, long seq);
+  private static native void nDrop(long h, long seq);
   private static native byte[] nStatus(long h);
   private static native byte[] nSync(long h);
   private static native void nStart(long h);

@@ -1,0 +1,20 @@
+// The push's apply step: one answered entry's outcome written to the replica, in
+// the caller's transaction (callers hold ReplicaState::mu inside a WriteTransaction).
+#pragma once
+
+#include "engine/sync/push_outcome.hpp"
+#include "engine/sync/sync_context.hpp"
+
+namespace hse::engine::sync {
+
+// What the push does next about the entry.
+enum class After {
+  done,    // applied: entries waiting for it may go
+  waits,   // set aside (a parent gone there, a conflict left to the app): it and its dependents wait
+  failed,  // failed on its own (attempt counted, maybe held): its dependents wait, the rest goes on
+  stop,    // the remote failed as a whole, or the replica did: no more sends this round
+};
+
+After apply(SyncContext& ctx, Prepared& p, const Outcome& outcome);
+
+}  // namespace hse::engine::sync
