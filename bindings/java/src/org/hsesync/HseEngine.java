@@ -180,7 +180,8 @@ public final class HseEngine implements AutoCloseable {
 
   /**
    * Waits until everything is synced, running rounds itself when the scheduler is
-   * stopped. True when synced, false when {@code timeoutMs} passed first.
+   * stopped. True when synced, false when {@code timeoutMs} passed first; UNSETTLED
+   * when only what the app must settle is left (rejected or held entries, conflicts).
    */
   public boolean waitSynced(long timeoutMs) {
     return call(true, h -> nWaitSynced(h, timeoutMs));
