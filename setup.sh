@@ -11,7 +11,8 @@ packages=(
   libsqlite3-dev sqlite3 libsqlitecpp-dev
   libboost1.81-dev libssl-dev zlib1g-dev nlohmann-json3-dev
   librapidcheck-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest procps
+  python3 python3-pytest python3-venv procps
+  default-jdk-headless junit5
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 # The C API and its bindings: plain-C tests of libhsesync (offline and misuse,
-# against a real hse-emulator, two threads with the scheduler), the C example, a
-# consumer project built against the installed package, and the Python suite.
+# against a real hse-emulator, two threads with the scheduler, what the remote
+# answered), the C example, a consumer project built against the installed
+# package, and the Python suite.
 set(HSE_BINDINGS_ENV "HSE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
 
 function(hse_c_api_test name)
@@ -13,8 +14,10 @@ endfunction()
 hse_c_api_test(c_api_test unit)
 hse_c_api_test(c_api_sync_test integration)
 hse_c_api_test(c_api_threads_test integration)
+hse_c_api_test(c_api_remote_error_test integration)
 add_dependencies(c_api_sync_test hse-emulator)
 add_dependencies(c_api_threads_test hse-emulator)
+add_dependencies(c_api_remote_error_test hse-emulator)
 
 add_test(NAME hsesync_example COMMAND hsesync_example ${CMAKE_CURRENT_BINARY_DIR}/hsesync-example.db)
 set_tests_properties(hsesync_example PROPERTIES LABELS "bindings;unit" TIMEOUT 60)
@@ -32,15 +35,18 @@ add_test(NAME hsesync_consumer_build
           ${CMAKE_CURRENT_SOURCE_DIR}/bindings/consumer ${CMAKE_C_COMPILER} "${HSE_CONSUMER_FLAGS}")
 set_tests_properties(hsesync_consumer_build PROPERTIES LABELS "bindings;integration" TIMEOUT 120)
 
-# Debian's interpreter, where setup.sh installs python3-pytest (a pyenv python3 on
-# PATH may lack it). Not under sanitizers: python3 itself is not instrumented.
+# Debian's interpreter, where setup.sh installs python3-pytest and python3-venv (a
+# pyenv python3 on PATH may lack them). The suite runs through the package installed
+# into a fresh venv (python_venv_test.sh). Not under sanitizers: python3 itself is not
+# instrumented.
 find_program(HSE_SYSTEM_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NOT HSE_SYSTEM_PYTHON3)
   find_program(HSE_SYSTEM_PYTHON3 python3)
 endif()
 if(HSE_SYSTEM_PYTHON3 AND HSE_SANITIZE STREQUAL "")
   add_test(NAME hsesync_python
-    COMMAND ${HSE_SYSTEM_PYTHON3} -m pytest -q -p no:cacheprovider ${PROJECT_SOURCE_DIR}/bindings/python/tests)
-  set_tests_properties(hsesync_python PROPERTIES LABELS "bindings;integration" TIMEOUT 120
-    ENVIRONMENT "${HSE_BINDINGS_ENV};HSESYNC_LIB=$<TARGET_FILE:hsesync>;PYTHONDONTWRITEBYTECODE=1")
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bindings/python_venv_test.sh ${HSE_SYSTEM_PYTHON3} ${PROJECT_SOURCE_DIR}
+            ${PROJECT_BINARY_DIR})
+  set_tests_properties(hsesync_python PROPERTIES LABELS "bindings;integration" TIMEOUT 180
+    ENVIRONMENT "${HSE_BINDINGS_ENV};HSESYNC_LIB=$<TARGET_FILE:hsesync>")
 endif()

@@ -58,6 +58,7 @@ json run_round(SyncContext& ctx) {
     json err = {{"code", code_name(e.code())}, {"message", e.what()}, {"transient", is_transient(e.code())}};
     if (auto remote = dynamic_cast<const RemoteError*>(&e); remote && remote->retry_after_s())
       err["retry_after_s"] = *remote->retry_after_s();
+    if (auto remote = dynamic_cast<const RemoteError*>(&e)) err["http_status"] = remote->http_status();
     report["ok"] = false;
     report["error"] = err;
     if (e.code() == Code::network || e.code() == Code::timeout) ctx.emit({{"type", "offline"}});

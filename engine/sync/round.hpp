@@ -6,7 +6,7 @@
 namespace hse::engine::sync {
 
 // Returns the round's report: {"ok", "stats": {...}, "duration_ms", "error"?: {"code",
-// "message", "transient", "retry_after_s"?}}. A failure of the remote ends the
+// "message", "transient", "retry_after_s"?, "http_status"?}}. A failure of the remote ends the
 // round early (reported, not thrown); a storage failure is thrown.
 json run_round(SyncContext& ctx);
 

@@ -121,6 +121,18 @@ HSE_EXPORT const char* hse_last_error(void) HSE_NOEXCEPT;
  * parameter name ("json", "patch_json", ...). Same lifetime as hse_last_error(). */
 HSE_EXPORT const char* hse_last_error_fields(void) HSE_NOEXCEPT;
 
+/* What the remote answered when this thread's last failed call failed on an HTTP
+ * answer (a failed hse_sync round: its report's "error" then also carries
+ * "http_status"), so an app can act on it without parsing a message.
+ * hse_last_error_http_status: the HTTP status (401, 422, 429, 503, ...), 0 when the
+ *   failure was no HTTP answer (a refused connection, a local error) or the call
+ *   succeeded.
+ * hse_last_error_retry_after: the seconds the remote's Retry-After asked to wait,
+ *   -1 when it gave none.
+ * Same lifetime as hse_last_error(). Any thread (each sees its own). */
+HSE_EXPORT int hse_last_error_http_status(void) HSE_NOEXCEPT;
+HSE_EXPORT int hse_last_error_retry_after(void) HSE_NOEXCEPT;
+
 /* Frees a string the library returned through an out_ parameter. NULL is harmless. */
 HSE_EXPORT void hse_free(void* p) HSE_NOEXCEPT;
 

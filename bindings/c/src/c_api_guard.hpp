@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/c/src/c_api_remote_error.hpp"
 #include "core/error.hpp"
 #include "hsesync.h"
 
@@ -20,15 +21,17 @@ void clear_last_error() noexcept;
 hse_code fail(hse_code code, const std::string& message, const std::vector<FieldError>& fields = {}) noexcept;
 
 // Runs `body` (returning void) and maps what it throws:
-// hse::Error -> its code and fields; nlohmann::json errors -> INVALID; bad_alloc and
-// anything else -> INTERNAL.
+// hse::Error -> its code and fields (and a RemoteError's HTTP status and Retry-After);
+// nlohmann::json errors -> INVALID; bad_alloc and anything else -> INTERNAL.
 template <class Body>
 hse_code guarded(Body&& body) noexcept {
   clear_last_error();
+  clear_remote_error();
   try {
     body();
     return HSE_OK;
   } catch (const Error& e) {
+    record_remote_error(e);
     return fail(static_cast<hse_code>(e.code()), e.what(), e.fields());
   } catch (const json::exception& e) {
     // The engine read a value of the wrong JSON type from the caller's input.

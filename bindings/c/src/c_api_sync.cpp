@@ -5,6 +5,7 @@
 
 #include "bindings/c/src/c_api_engine.hpp"
 #include "bindings/c/src/c_api_guard.hpp"
+#include "bindings/c/src/c_api_remote_error.hpp"
 
 using hse::capi::engine_of;
 using hse::capi::guarded;
@@ -34,8 +35,7 @@ hse_code hse_sync(hse_engine* engine, char** out_report_json) noexcept {
     // The report is handed out even when the round failed: it tells what was done before.
     set_out(out_report_json, report);
     if (!report.value("ok", false)) {
-      const json& err = report["error"];
-      throw hse::Error(code_from_report(report), err.value("message", "the sync round failed"));
+      hse::capi::throw_round_error(code_from_report(report), report["error"]);
     }
   });
 }

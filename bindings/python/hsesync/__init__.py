@@ -15,16 +15,20 @@ reconciles it with the server, resolving conflicts by policy::
     with hsesync.Engine("replica.db", config, on_event=print) as db:
         db.sync()                                          # or db.start(); db.wait_synced(30)
 
-See :class:`Engine` for every call, :mod:`hsesync.errors` for the exceptions.
-The native library is found through the HSESYNC_LIB environment variable (a
-path), else a libhsesync.so* next to this package, else the system's
-(``ldconfig``, ``libhsesync.so.0``).
+See :class:`Engine` for every call, :mod:`hsesync.errors` for the exceptions
+(each carries ``.code``, ``.transient``, ``.fields``, ``.http_status`` and
+``.retry_after``). Install with ``pip install --no-build-isolation --no-index
+./bindings/python``. The native library is found through the HSESYNC_LIB
+environment variable (a path), else a libhsesync.so* inside this package, else
+the one installed in Python's prefix (``<prefix>/lib/libhsesync.so.0``), else the
+system's; ``hsesync.library_path`` names the one loaded.
 """
 from ._library import lib as _lib
+from ._library import path as library_path
 from .engine import Engine
 from .errors import (AuthError, BusyError, CancelledError, ConflictError, Error, InternalError, InvalidError,
                      NetworkError, NoRemoteError, NotFoundError, RateLimitedError, SchemaError, ServerError,
-                     StorageError, TimeoutError)
+                     StorageError, TimeoutError, TlsError, UnsettledError)
 
 __version__ = _lib.hse_version().decode()
 """The loaded library's version ("MAJOR.MINOR.PATCH")."""
@@ -32,4 +36,4 @@ __version__ = _lib.hse_version().decode()
 # TimeoutError is left out so `import *` never shadows the builtin (it subclasses it).
 __all__ = ["Engine", "Error", "InvalidError", "NotFoundError", "ConflictError", "NetworkError", "AuthError",
            "RateLimitedError", "ServerError", "StorageError", "NoRemoteError", "SchemaError", "InternalError",
-           "CancelledError", "BusyError", "__version__"]
+           "CancelledError", "BusyError", "TlsError", "UnsettledError", "__version__", "library_path"]

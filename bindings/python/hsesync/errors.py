@@ -1,16 +1,26 @@
 """Exceptions of hsesync: one class per hse_code of the C API.
 
 Every failure raises a subclass of :class:`Error`. Catch the subclass you can
-handle, or ``Error`` and look at ``.code`` / ``.transient``::
+handle, or ``Error`` and look at ``.code`` / ``.transient``; decide from these and
+from ``.http_status`` / ``.retry_after``, never from the message::
 
     try:
         db.create("project", {"country": "Italy"})
     except hsesync.InvalidError as e:
         for f in e.fields:            # [{"field": "name", "message": "is required"}, ...]
             print(f["field"], f["message"])
+
+    try:
+        db.sync()
+    except hsesync.RateLimitedError as e:
+        later(e.retry_after or 60)    # seconds the server asked for, None if it did not say
+    except hsesync.Error as e:
+        if not e.transient:
+            raise
 """
 import builtins
 import json
+from typing import Any, Dict, List, Optional, Type
 
 
 class Error(Exception):
@@ -22,18 +32,26 @@ class Error(Exception):
         fields: list of {"field", "message"} dicts naming what was at fault ([] if none).
         transient: True when trying again later may succeed (network, timeout,
             rate limit, server, busy).
+        http_status: the HTTP status the remote answered (401, 429, 503, ...), None
+            when the failure was no HTTP answer (a refused connection, a local error).
+        retry_after: the seconds the remote's Retry-After asked to wait, None when
+            it gave none.
         report: for a failed ``Engine.sync()``, the round's report (what was done
             before the failure); None otherwise.
     """
 
-    code = -1
-    name = "unknown"
-    transient = False
+    code: int = -1
+    name: str = "unknown"
+    transient: bool = False
 
-    def __init__(self, message, fields=None, report=None):
+    def __init__(self, message: str, fields: Optional[List[Dict[str, str]]] = None,
+                 report: Optional[Dict[str, Any]] = None, http_status: Optional[int] = None,
+                 retry_after: Optional[int] = None) -> None:
         super().__init__(message)
-        self.fields = list(fields or [])
-        self.report = report
+        self.fields: List[Dict[str, str]] = list(fields or [])
+        self.report: Optional[Dict[str, Any]] = report
+        self.http_status: Optional[int] = http_status
+        self.retry_after: Optional[int] = retry_after
 
 
 class InvalidError(Error, ValueError):
@@ -116,18 +134,21 @@ class UnsettledError(Error):
     code, name = 16, "unsettled"
 
 
-_BY_CODE = {cls.code: cls for cls in Error.__subclasses__()}
+_BY_CODE: Dict[int, Type[Error]] = {cls.code: cls for cls in Error.__subclasses__()}
 
 
-def error_for(code, message, fields_json="[]", report=None):
-    """The exception for a C API failure (an unknown, newer code gives a plain Error)."""
-    cls = _BY_CODE.get(code)
+def error_for(code: int, message: str, fields_json: str = "[]", report: Optional[Dict[str, Any]] = None,
+              http_status: int = 0, retry_after: int = -1) -> Error:
+    """The exception for a C API failure (an unknown, newer code gives a plain Error).
+    ``http_status`` and ``retry_after`` as the C API gives them (0 and -1: none)."""
     try:
         fields = json.loads(fields_json)
     except ValueError:
         fields = []
+    args = (message, fields, report, http_status or None, retry_after if retry_after >= 0 else None)
+    cls = _BY_CODE.get(code)
     if cls is None:
-        err = Error(message, fields, report)
+        err = Error(*args)
         err.code = code
         return err
-    return cls(message, fields, report)
+    return cls(*args)

@@ -1,0 +1,17 @@
+package org.hsesync;
+
+/**
+ * Receives the engine's events, one JSON object each ({"type": "round_started"},
+ * "phase", "entity", "page", "conflict", "rejected", "mapped", "discarded",
+ * "online", "offline", "error", "round_finished"; see hsesync.h).
+ *
+ * <p>Runs on the engine's event thread, in order, never while the engine holds a
+ * lock. It may read and write the engine (get, query, create, resolve, ...) but not
+ * call sync, waitSynced, stop, close or setEventListener: those wait for event
+ * delivery and throw {@link HseException} ({@link HseCode#INVALID}) from here. What it
+ * throws is printed and ignored. Keep it short: hand long work to another thread.
+ */
+@FunctionalInterface
+public interface HseEventListener {
+  void onEvent(String eventJson);
+}
