@@ -12,6 +12,7 @@ packages=(
   libboost1.81-dev libssl-dev zlib1g-dev nlohmann-json3-dev
   librapidcheck-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest procps
+  clang libclang-rt-14-dev libboost-url1.81-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -69,6 +69,9 @@ nlohmann::json parse_json(std::string_view text, const std::string& what, Code c
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     refuse(code, what, "is not valid JSON: " + reason(e.what()) + " at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // Found by fuzz_record: a number such as 1e999 overflows a double (error 406).
+    refuse(code, what, "holds a number too large for a double");
   }
 }
 

@@ -81,3 +81,13 @@ TEST(JsonInput, TheInputIsNotEchoedInTheError) {
   Error e = refused(R"({"password":"hunter2",})");
   EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
 }
+
+// Found by fuzz_record and fuzz_index_query: nlohmann throws out_of_range (not
+// parse_error) for a number beyond a double, which escaped as a raw json exception.
+TEST(JsonInput, ANumberBeyondADoubleIsRefusedNamingTheInput) {
+  for (const char* text : {"1e999", "[111e111111]", "{\"npeople\":-774701452690e86676609906}"}) {
+    Error e = refused(text, {}, Code::server);
+    EXPECT_EQ(e.code(), Code::server);
+    EXPECT_NE(std::string(e.what()).find("record holds a number too large"), std::string::npos) << e.what();
+  }
+}
