@@ -208,3 +208,24 @@ TEST(ReplicaFile, ANewReplicaIsMarkedAndPrivate) {
   db.exec("PRAGMA application_id = 0");
   EXPECT_NO_THROW(engine::Engine::open(path));
 }
+
+// A replica edited by hand (or written before depth was bounded) holding JSON nested
+// 100,000 deep: read as its text, never built (which overflowed the stack).
+TEST(ReplicaFile, DeepJsonWrittenIntoTheFileIsReadAsTextNotBuilt) {
+  const std::string path = test::temp_path("tampered");
+  std::string id;
+  {
+    auto engine = engine::Engine::open(path);
+    id = engine->create("project", {{"name", "Acme"}, {"country", "IT"}})["project_id"].get<std::string>();
+  }
+  {
+    engine::store::Database db(path);
+    db.exec("UPDATE e_project SET data = '{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}'");
+  }
+  auto engine = engine::Engine::open(path);
+  auto row = engine->get("project", id);
+  ASSERT_TRUE(row);
+  EXPECT_TRUE((*row)["data"].is_string());
+  EXPECT_EQ((*row)["name"], "Acme");
+  EXPECT_EQ(engine->query("project", json::object())["items"].size(), 1u);
+}
