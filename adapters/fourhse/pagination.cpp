@@ -60,4 +60,18 @@ engine::sync::RemotePage read_page(const http::Response& answer, const json& req
   return page;
 }
 
+void check_row_fields(const schema::Entity& e, const engine::sync::RemotePage& page, const http::Response& answer,
+                      const AnswerContext& ctx) {
+  for (size_t i = 0; i < page.rows.size(); ++i) {
+    for (const auto& f : e.fields) {
+      if (f.type == schema::Type::json || f.type == schema::Type::object) continue;
+      auto v = page.rows[i].find(f.name);
+      if (v == page.rows[i].end() || !v->is_structured()) continue;
+      bad("row " + std::to_string(i + 1) + " of the page: " + f.name + " is " + (v->is_array() ? "an array" : "an object") +
+              ", not a single value",
+          answer, ctx);
+    }
+  }
+}
+
 }  // namespace hse::adapters::fourhse

@@ -350,7 +350,7 @@ TEST(FourHseRemote, ABodyThatIsNotUtf8IsInvalidInput) {
 
 // Hostile index pages: a row without its key would let the pull delete the replica's
 // row as gone from the server; each such page fails with `server`, naming row and field.
-TEST(FourHseRemote, RowsWithoutTheirKeyAreServerErrorsNamingTheRow) {
+TEST(FourHseRemote, RowsWithoutTheirKeyOrWithMisshapenFieldsAreServerErrorsNamingTheRow) {
   const std::vector<std::pair<std::string, std::string>> bad = {
       {R"([{}])", "row 1 of the page has no project_id"},
       {R"([{"project_id":"a"},{"name":"x"}])", "row 2 of the page has no project_id"},
@@ -358,6 +358,9 @@ TEST(FourHseRemote, RowsWithoutTheirKeyAreServerErrorsNamingTheRow) {
       {R"([{"project_id":7}])", "row 1 of the page: project_id is not a non-empty string"},
       {R"([{"project_id":""}])", "row 1 of the page: project_id is not a non-empty string"},
       {R"([{"project_id":"a"},3])", "row 2 of the page is not a JSON object"},
+      {R"([{"project_id":"a","name":["x"]}])", "row 1 of the page: name is an array, not a single value"},
+      {R"([{"project_id":"a"},{"project_id":"b","npeople":{"n":1}}])",
+       "row 2 of the page: npeople is an object, not a single value"},
   };
   for (const auto& [body, why] : bad) {
     auto f = always(answer(200, body));
