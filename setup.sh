@@ -13,6 +13,7 @@ packages=(
   librapidcheck-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-venv procps
   default-jdk-headless junit5
+  clang libclang-rt-14-dev libboost-url1.81-dev
 )
 missing=()
 for p in "${packages[@]}"; do

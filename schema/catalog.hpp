@@ -4,6 +4,7 @@
 // Thread-safe: the catalog is immutable after static initialisation.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,10 +29,18 @@ enum class Type {
 // How an index filter on this field matches.
 enum class Match { exact, substring };
 
+// The APIs' integers are 32-bit signed (Yii2 over MySQL INT); no document gives a
+// narrower range for any field. A wider value would wrap in the replica or be refused
+// by the server only after it was acknowledged here.
+inline constexpr int64_t kMinInteger = -2147483648LL;
+inline constexpr int64_t kMaxInteger = 2147483647LL;
+
 struct Field {
   std::string name;
   Type type = Type::string;
   int max_length = 0;               // 0: no limit
+  int64_t min_value = kMinInteger;  // Type::integer: the range accepted
+  int64_t max_value = kMaxInteger;
   std::vector<std::string> values;  // allowed values of an enumeration
   bool required = false;            // on create
   bool read_only = false;           // computed by the server: never written, never pushed

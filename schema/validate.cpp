@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/ids.hpp"
+#include "core/json_input.hpp"
 
 namespace hse::schema {
 
@@ -15,6 +16,11 @@ size_t utf8_length(const std::string& s) {
     if ((c & 0xC0) != 0x80) ++n;
   return n;
 }
+
+// A record's JSON fields nest a few levels; the bound keeps every later copy, dump
+// and comparison (all recursive in nlohmann) far from the stack's end.
+constexpr int kMaxValueDepth = 32;
+std::string too_deep() { return "nests arrays and objects deeper than " + std::to_string(kMaxValueDepth) + " levels"; }
 
 bool blank(const json& v) { return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()); }
 
@@ -46,18 +52,30 @@ std::optional<std::string> check_value(const Field& f, const json& v) {
       return std::nullopt;
     }
     case Type::integer:
+      if (!v.is_number_integer()) return "must be an integer";
+      // An unsigned value above int64's range reads as negative through get<int64_t>.
+      if ((v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(f.max_value)) ||
+          (!v.is_number_unsigned() && (v.get<int64_t>() < f.min_value || v.get<int64_t>() > f.max_value)))
+        return "must be an integer from " + std::to_string(f.min_value) + " to " + std::to_string(f.max_value);
+      return std::nullopt;
     case Type::timestamp:
       if (!v.is_number_integer()) return "must be an integer";
+      if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) return "must be a 64-bit integer";
       return std::nullopt;
     case Type::boolean:
       if (!v.is_boolean()) return "must be a boolean";
       return std::nullopt;
     case Type::object:
       if (!v.is_object()) return "must be a JSON object";
+      if (json_value_depth(v, kMaxValueDepth) > kMaxValueDepth) return too_deep();
       return std::nullopt;
     case Type::json:
       if (v.is_string()) {
-        if (!json::accept(v.get_ref<const std::string&>())) return "must be JSON text";
+        const auto& text = v.get_ref<const std::string&>();
+        if (json_text_depth(text, kMaxValueDepth) > kMaxValueDepth) return too_deep();
+        if (!json::accept(text)) return "must be JSON text";
+      } else if (json_value_depth(v, kMaxValueDepth) > kMaxValueDepth) {
+        return too_deep();
       }
       return std::nullopt;
   }

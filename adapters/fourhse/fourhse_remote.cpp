@@ -164,7 +164,9 @@ engine::sync::RemotePage FourHseRemote::list(const std::string& entity, const js
   if (!is_success(answer.status)) fail(answer, call);
   AnswerContext ctx = call.ctx;
   ctx.secrets = secrets();
-  return read_page(answer, body, options_.max_rows_per_page, ctx);
+  engine::sync::RemotePage page = read_page(answer, body, options_.max_rows_per_page, ctx);
+  check_row_fields(schema::entity(entity), page, answer, ctx);
+  return page;
 }
 
 std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::string& entity, const json& body,
@@ -187,6 +189,7 @@ std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::strin
     AnswerContext ctx = calls[i].ctx;
     ctx.secrets = secrets();
     out.push_back(read_page(answers[i], bodies[i], options_.max_rows_per_page, ctx));
+    check_row_fields(schema::entity(entity), out.back(), answers[i], ctx);
   }
   return out;
 }

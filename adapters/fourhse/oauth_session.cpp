@@ -117,7 +117,7 @@ void OAuthSession::password_grant() {
   if (!is_success(answer.status)) {
     // Neither the user name nor the password goes into the message: only the client id
     // and the endpoint's error code.
-    json body = json::parse(answer.body, nullptr, false);
+    json body = http::error_body(answer);
     std::string code = body.is_object() && body.contains("error") && body["error"].is_string()
                            ? " (" + body["error"].get<std::string>() + ")"
                            : "";

@@ -43,11 +43,35 @@ engine::sync::RemotePage read_page(const http::Response& answer, const json& req
     bad(std::to_string(body.size()) + " rows in a page of " + std::to_string(page.per_page), answer, ctx);
 
   page.rows.reserve(body.size());
-  for (auto& row : body) {
-    if (!row.is_object()) bad("a row is not a JSON object", answer, ctx);
+  for (size_t i = 0; i < body.size(); ++i) {
+    json& row = body[i];
+    const std::string which = "row " + std::to_string(i + 1) + " of the page";
+    if (!row.is_object()) bad(which + " is not a JSON object", answer, ctx);
+    // A row without its key cannot be matched to the replica's: accepting it would make
+    // the scan miss a row it holds, and the pull delete it as gone from the server.
+    if (!ctx.key_field.empty()) {
+      auto key = row.find(ctx.key_field);
+      if (key == row.end() || key->is_null()) bad(which + " has no " + ctx.key_field, answer, ctx);
+      if (!key->is_string() || key->get_ref<const std::string&>().empty())
+        bad(which + ": " + ctx.key_field + " is not a non-empty string", answer, ctx);
+    }
     page.rows.push_back(std::move(row));
   }
   return page;
+}
+
+void check_row_fields(const schema::Entity& e, const engine::sync::RemotePage& page, const http::Response& answer,
+                      const AnswerContext& ctx) {
+  for (size_t i = 0; i < page.rows.size(); ++i) {
+    for (const auto& f : e.fields) {
+      if (f.type == schema::Type::json || f.type == schema::Type::object) continue;
+      auto v = page.rows[i].find(f.name);
+      if (v == page.rows[i].end() || !v->is_structured()) continue;
+      bad("row " + std::to_string(i + 1) + " of the page: " + f.name + " is " + (v->is_array() ? "an array" : "an object") +
+              ", not a single value",
+          answer, ctx);
+    }
+  }
 }
 
 }  // namespace hse::adapters::fourhse

@@ -5,6 +5,7 @@
 
 #include "adapters/http/answers.hpp"
 #include "engine/sync/remote.hpp"
+#include "schema/catalog.hpp"
 
 namespace hse::adapters::fourhse {
 
@@ -15,5 +16,12 @@ using json = nlohmann::json;
 // is not a number within bounds, or more rows than `max_rows` or than per-page.
 engine::sync::RemotePage read_page(const http::Response& answer, const json& request_body, int max_rows,
                              const http::AnswerContext& ctx);
+
+// Throws RemoteError(Code::server) naming the row and the field when a row of `page`
+// holds an array or an object in a field the catalog types as a single value (text,
+// id, number, boolean, date). Lenient on purpose otherwise: a number sent as text is
+// the server's way, and the replica stores what the server says.
+void check_row_fields(const schema::Entity& e, const engine::sync::RemotePage& page, const http::Response& answer,
+                      const http::AnswerContext& ctx);
 
 }  // namespace hse::adapters::fourhse

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "adapters/http/retry_after.hpp"
+#include "core/json_input.hpp"
 
 namespace hse::adapters::http {
 
@@ -27,7 +28,7 @@ std::vector<FieldError> field_errors(const json& body) {
 
 // The human part of a Yii2 error answer ({"name", "message", "status"}), shortened.
 std::string server_message(const Response& answer) {
-  json body = json::parse(answer.body, nullptr, false);
+  json body = error_body(answer);
   std::string text;
   if (body.is_object()) {
     for (const char* key : {"message", "error_description", "error", "name"}) {
@@ -65,11 +66,22 @@ bool duplicate_key(const std::vector<FieldError>& fields, const std::string& key
 
 bool is_success(int status) { return status >= 200 && status < 300; }
 
+json error_body(const Response& answer) {
+  try {
+    return parse_json(answer.body, "the answer");
+  } catch (const Error&) {
+    return nullptr;
+  }
+}
+
 json parse_body(const Response& answer, const AnswerContext& ctx) {
-  json body = json::parse(answer.body, nullptr, false);
-  if (body.is_discarded())
-    raise(Code::server, ctx.what + ": the answer (" + std::to_string(answer.status) + ") is not valid JSON", answer, ctx);
-  return body;
+  try {
+    // The body's size is bounded by the transport (max_body_bytes), not again here.
+    return parse_json(answer.body, ctx.what + ": the answer (" + std::to_string(answer.status) + ")", Code::server,
+                      {.max_bytes = answer.body.size()});
+  } catch (const Error& e) {
+    raise(Code::server, e.what(), answer, ctx);
+  }
 }
 
 void throw_for_status(const Response& answer, const AnswerContext& ctx) {
@@ -79,7 +91,7 @@ void throw_for_status(const Response& answer, const AnswerContext& ctx) {
   const std::string suffix = detail.empty() ? "" : ": " + detail;
 
   if (status == 422 || status == 400) {
-    json body = json::parse(answer.body, nullptr, false);
+    json body = error_body(answer);
     std::vector<FieldError> fields = field_errors(body);
     if (status == 422 && ctx.op == Operation::create && duplicate_key(fields, ctx.key_field))
       raise(Code::conflict, head + ": a row with this " + ctx.key_field + " already exists", answer, ctx, {},

@@ -33,6 +33,11 @@ bool is_success(int status);
 // The body parsed as JSON. Throws RemoteError(Code::server) when it is not JSON.
 json parse_body(const Response& answer, const AnswerContext& ctx);
 
+// An error answer's body as JSON when it is JSON within the bounds of
+// core/json_input.hpp, else null: its details are a courtesy, and a malformed one
+// must not hide the status.
+json error_body(const Response& answer);
+
 // Throws the RemoteError for a non-2xx answer:
 //   400 → invalid; 401/403 → auth; 404 → not_found; 409 → conflict;
 //   422 → invalid with the server's [{field, message}] list, except a create whose list

@@ -5,9 +5,17 @@
 #include <cctype>
 #include <charconv>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url_view.hpp>
+
 #include "core/error.hpp"
 
 namespace hse::adapters::http {
+
+namespace urls = boost::urls;
 
 namespace {
 
@@ -44,66 +52,53 @@ bool BaseUrl::host_is_ip() const {
 }
 
 BaseUrl parse_base_url(std::string_view url) {
-  BaseUrl out;
-  std::string_view rest = url;
+  // Boost.URL checks the RFC 3986 grammar; what it accepts but a base URL may not
+  // hold (another scheme, credentials, a query, no host, port 0) is refused here, each
+  // with its own message.
   std::string head = lower(url.substr(0, std::min<size_t>(url.size(), 8)));
-  if (head.rfind("https://", 0) == 0) {
-    out.tls = true;
-    rest.remove_prefix(8);
-  } else if (head.rfind("http://", 0) == 0) {
-    rest.remove_prefix(7);
-  } else {
+  if (head.rfind("https://", 0) != 0 && head.rfind("http://", 0) != 0)
     bad_url(url, "the scheme must be http:// or https://");
-  }
-  if (rest.find_first_of("?#") != std::string_view::npos) bad_url(url, "a base URL has no query or fragment");
-  size_t slash = rest.find('/');
-  std::string_view hostport = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-  if (hostport.find('@') != std::string_view::npos) bad_url(url, "credentials in the URL are not supported");
-
-  std::string_view port_text;
-  if (!hostport.empty() && hostport.front() == '[') {
-    size_t close = hostport.find(']');
-    if (close == std::string_view::npos) bad_url(url, "unterminated IPv6 address");
-    out.host = std::string(hostport.substr(1, close - 1));
-    std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') bad_url(url, "unexpected text after the IPv6 address");
-      port_text = after.substr(1);
-    }
-  } else {
-    size_t colon = hostport.rfind(':');
-    out.host = std::string(hostport.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = hostport.substr(colon + 1);
+  auto parsed = urls::parse_uri(urls::string_view(url.data(), url.size()));
+  if (!parsed) bad_url(url, "it is not a valid URL (RFC 3986: " + parsed.error().message() + ")");
+  const urls::url_view& u = *parsed;
+  BaseUrl out;
+  out.tls = u.scheme_id() == urls::scheme::https;
+  if (u.has_query() || u.has_fragment()) bad_url(url, "a base URL has no query or fragment");
+  if (u.has_userinfo()) bad_url(url, "credentials in the URL are not supported");
+  switch (u.host_type()) {
+    case urls::host_type::ipv6:
+      out.host = u.host_ipv6_address().to_string();
+      break;
+    case urls::host_type::ipv4:
+    case urls::host_type::name:
+      out.host = std::string(u.host_address());
+      break;
+    default:
+      bad_url(url, "the host must be a name, an IPv4 or an IPv6 address");
   }
   if (out.host.empty()) bad_url(url, "the host is empty");
   out.port = out.tls ? 443 : 80;
-  if (!port_text.empty()) {
-    unsigned p = 0;
-    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), p);
-    if (ec != std::errc() || ptr != port_text.data() + port_text.size() || p == 0 || p > 65535)
+  if (u.has_port() && !u.port().empty()) {
+    std::string_view text(u.port().data(), u.port().size());
+    unsigned long p = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), p);
+    if (ec != std::errc() || ptr != text.data() + text.size() || p == 0 || p > 65535)
       bad_url(url, "the port must be a number from 1 to 65535");
     out.port = static_cast<uint16_t>(p);
   }
+  std::string_view path(u.encoded_path().data(), u.encoded_path().size());
+  // Boost.URL 1.81 reads "http://h:8x" as port 8 and path "x"; RFC 3986 wants the
+  // path after an authority to start with '/'.
+  if (!path.empty() && path.front() != '/')
+    bad_url(url, u.has_port() ? "the port must be a number from 1 to 65535" : "the path must start with '/'");
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   out.prefix = std::string(path);
   return out;
 }
 
 std::string percent_encode(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  if (value.empty()) return {};  // possibly a null pointer: see parse_form
+  return urls::encode(urls::string_view(value.data(), value.size()), urls::unreserved_chars);
 }
 
 std::string redact_target(std::string_view target) {
@@ -135,34 +130,29 @@ std::string redact_target(std::string_view target) {
   return out;
 }
 
-std::string percent_decode(std::string_view s, bool plus_is_space) {
-  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+' && plus_is_space) {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
-      out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+std::string percent_decode(std::string_view text, bool plus_is_space) {
+  if (text.empty()) return {};
+  auto valid = urls::make_pct_string_view(urls::string_view(text.data(), text.size()));
+  if (!valid) return std::string(text);
+  urls::encoding_opts opt;
+  opt.space_as_plus = plus_is_space;
+  return valid->decode(opt);
 }
 
-std::map<std::string, std::string> parse_form(std::string_view rest) {
+std::map<std::string, std::string> parse_form(std::string_view text) {
+  // A default std::string_view has a null data pointer, which Boost.URL's query
+  // parser dereferences (the emulator crashed on "/incident" without a query).
+  if (text.empty()) return {};
+  auto params = urls::parse_query(urls::string_view(text.data(), text.size()));
+  if (!params)
+    throw Error(Code::invalid, "malformed form or query (RFC 3986: " + params.error().message() + ")",
+                {{"form", "is malformed"}});
+  urls::encoding_opts opt;
+  opt.space_as_plus = true;
   std::map<std::string, std::string> out;
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    auto eq = pair.find('=');
-    if (!pair.empty())
-      out.emplace(percent_decode(pair.substr(0, eq)),
-                  eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
+  for (const auto& p : *params) {
+    if (p.key.empty() && !p.has_value) continue;  // "a=1&&b=2"
+    out.emplace(p.key.decode(opt), p.has_value ? p.value.decode(opt) : std::string());
   }
   return out;
 }

@@ -30,13 +30,18 @@ BaseUrl parse_base_url(std::string_view url);
 // RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string percent_encode(std::string_view value);
 
-// The reverse; malformed escapes stay as they are. `plus_is_space`: form and query
-// encoding, where '+' stands for a space.
+// The reverse; text with a malformed escape ('%' without two hex digits) is returned
+// as it is, not half decoded. `plus_is_space`: form and query encoding, where '+'
+// stands for a space.
 std::string percent_decode(std::string_view text, bool plus_is_space = true);
 // application/x-www-form-urlencoded text (a form body, or a target's query) as a
-// map, names and values decoded; the first occurrence of a name wins.
+// map, names and values decoded; the first occurrence of a name wins. Throws
+// hse::Error(Code::invalid) when the text is not a valid RFC 3986 query.
 std::map<std::string, std::string> parse_form(std::string_view text);
 
+// Parsing, decoding and form reading above are Boost.URL's; this one stays by hand:
+// it must work on any text, valid URL or not, since it runs on what goes into error
+// messages.
 // The target with the value of every secret-bearing query parameter (access-token,
 // access_token, token, refresh_token, password, client_secret) replaced by "***".
 // Anything printed about a request goes through this.

@@ -1,9 +1,10 @@
 #include "bindings/cli/cli_commands.hpp"
 
-#include <fstream>
 
 #include "adapters/remote_factory.hpp"
 #include "bindings/cli/daemon.hpp"
+#include "core/json_input.hpp"
+#include "core/secret_file.hpp"
 #include <iostream>
 #include <sstream>
 
@@ -11,11 +12,7 @@ namespace hse::cli {
 
 namespace {
 
-json parse_json_arg(const std::string& text, const std::string& what) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) throw Error(Code::invalid, what + " is not valid JSON", {{what, "is not valid JSON"}});
-  return j;
-}
+json parse_json_arg(const std::string& text, const std::string& what) { return parse_json(text, what); }
 
 std::unique_ptr<engine::Engine> open(const std::string& db) {
   engine::EngineOptions options;
@@ -39,16 +36,6 @@ bool has_flag(const Args& args, const std::string& flag) {
   for (const auto& a : args)
     if (a == flag) return true;
   return false;
-}
-
-std::string read_secret_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw Error(Code::invalid, "cannot read " + what + " file " + path, {{what, "file cannot be read"}});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
 }
 
 json cmd_init(const std::string& db, const Args& args) {

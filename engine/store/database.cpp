@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "engine/store/replica_file.hpp"
 
 namespace hse::engine::store {
 
@@ -27,6 +28,7 @@ int retry_often(void* started_at, int tries) {
 }
 
 SQLite::Database open_file(const std::string& path) {
+  create_private_file(path);
   try {
     return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   } catch (const SQLite::Exception& e) {
@@ -36,6 +38,7 @@ SQLite::Database open_file(const std::string& path) {
 }  // namespace
 
 Database::Database(const std::string& path) : path_(path), db_(open_file(path)) {
+  check_replica_file(db_, path);
   storage_call("configure replica", [&] {
     sqlite3_busy_handler(db_.getHandle(), retry_often, &busy_since_);
     db_.exec("PRAGMA journal_mode=WAL");

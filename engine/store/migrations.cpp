@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "engine/store/replica_file.hpp"
 
 namespace hse::engine::store {
 
@@ -191,11 +192,7 @@ int schema_version(Database& db) {
 }
 
 int migrate(Database& db, int target) {
-  int from = schema_version(db);
-  if (from > kSchemaVersion)
-    throw Error(Code::schema, "replica '" + db.path() + "' has schema version " + std::to_string(from) +
-                                  ", newer than this library's " + std::to_string(kSchemaVersion) +
-                                  "; open it with a newer hsesync");
+  int from = checked_schema_version(db, kSchemaVersion);
   if (target < from) target = from;
   // A replica that is already current is opened without a write transaction: another
   // process (the daemon) may be writing a page, and a reader must not wait for it.

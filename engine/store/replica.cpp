@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "core/json_input.hpp"
 #include "engine/store/migrations.hpp"
 #include "engine/store/row_codec.hpp"
 
@@ -62,7 +63,7 @@ RowMeta read_meta(SQLite::Statement& st, int index) {
 
 json parse_or_null(SQLite::Statement& st, int index) {
   if (st.isColumnNull(index)) return nullptr;
-  return json::parse(st.getColumn(index).getString());
+  return parse_json(st.getColumn(index).getString(), "a stored row of the replica", Code::storage);
 }
 
 }  // namespace
@@ -241,7 +242,7 @@ std::optional<json> Replica::base(const schema::Entity& e, const std::string& id
     st->bind(1, e.name);
     st->bind(2, id);
     if (!st->executeStep()) return std::nullopt;
-    return json::parse(st->getColumn(0).getString());
+    return parse_json(st->getColumn(0).getString(), "a stored base row of the replica", Code::storage);
   });
   if (stored) return stored;
   auto m = meta(e, id);

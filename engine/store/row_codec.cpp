@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/json_input.hpp"
+
 namespace hse::engine::store {
 
 json normalize(const schema::Entity& e, const json& row) {
@@ -49,6 +51,9 @@ json read_field(SQLite::Statement& stmt, int index, const schema::Field& f) {
     case schema::Type::json:
     case schema::Type::object: {
       std::string text = c.getString();
+      // A file edited by hand, or written before depth was bounded: kept as its text,
+      // never built into a value whose copies and dumps would overflow the stack.
+      if (json_text_depth(text, JsonLimits{}.max_depth) > JsonLimits{}.max_depth) return json(text);
       json parsed = json::parse(text, nullptr, false);
       return parsed.is_discarded() ? json(text) : parsed;
     }

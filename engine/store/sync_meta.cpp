@@ -1,5 +1,7 @@
 #include "engine/store/sync_meta.hpp"
 
+#include "core/json_input.hpp"
+
 namespace hse::engine::store {
 
 std::optional<std::string> SyncMeta::value(const char* key) {
@@ -23,7 +25,7 @@ void SyncMeta::set_value(const char* key, const std::string& value) {
 json SyncMeta::config() {
   auto text = value("config");
   if (!text) return json::object();
-  json parsed = json::parse(*text, nullptr, false);
+  json parsed = parse_json(*text, "the replica's stored configuration", Code::storage);
   if (!parsed.is_object()) throw Error(Code::storage, "the replica's stored configuration is not a JSON object");
   return parsed;
 }

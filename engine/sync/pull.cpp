@@ -147,11 +147,18 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
       return std::make_pair(batch, ctx.remote.list_pages(e.name, body, batch));
     });
   };
+  // An empty page is past the end, whatever the first page announced: a server
+  // announcing a million pages cannot keep the scan going. (Not for comments: their
+  // pages follow the incident pages, and an incident page may have no comment.) Rows
+  // the scan then did not see are confirmed one by one below, never deleted on trust.
+  auto past_end = [&e](const RemotePage& p) { return !e.append_only && p.rows.empty(); };
+  bool ended = past_end(page1);
   std::future<std::pair<std::vector<int>, std::vector<RemotePage>>> next;
-  if (pages >= 2) next = fetch(2);
-  for (int from = 2; from <= pages; from += window) {
+  if (pages >= 2 && !ended) next = fetch(2);
+  for (int from = 2; from <= pages && !ended; from += window) {
     auto [batch, got] = next.get();
-    if (from + window <= pages) next = fetch(from + window);
+    for (const auto& p : got) ended = ended || past_end(p);
+    if (from + window <= pages && !ended) next = fetch(from + window);
     for (size_t i = 0; i < got.size(); ++i) {
       try {
         apply_page(ctx, e, got[i], seen);

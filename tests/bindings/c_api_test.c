@@ -177,6 +177,56 @@ static void malformed_json_and_unknowns(void) {
   hse_close(db);
 }
 
+/* Hostile input from the app: JSON nested 100,000 deep (which crashed the host app
+ * with SIGSEGV) in a record, a patch, a query and the config; non-UTF-8 text; an
+ * integer beyond the API's range. Each is INVALID naming the parameter or field. */
+static char* nested(const char* head, size_t depth, const char* tail) {
+  size_t h = strlen(head), t = strlen(tail);
+  char* s = malloc(h + 2 * depth + t + 1);
+  CHECK(s != NULL);
+  memcpy(s, head, h);
+  memset(s + h, '[', depth);
+  memset(s + h + depth, ']', depth);
+  memcpy(s + h + 2 * depth, tail, t + 1);
+  return s;
+}
+
+static void hostile_json_is_refused(void) {
+  hse_engine* db = open_offline("hostile.db");
+  char* out = NULL;
+  char* deep = nested("", 100000, "");
+  CHECK_RC(hse_create(db, "project", deep, &out), HSE_ERR_INVALID);
+  CHECK_CONTAINS(hse_last_error(), "deeper than 64");
+  free(deep);
+  deep = nested("{\"name\":\"A\",\"country\":\"IT\",\"data\":{\"a\":", 100000, "}}");
+  CHECK_RC(hse_create(db, "project", deep, &out), HSE_ERR_INVALID);
+  CHECK_CONTAINS(hse_last_error_fields(), "\"field\":\"json\"");
+  CHECK_RC(hse_query(db, "project", deep, &out), HSE_ERR_INVALID);
+  CHECK_RC(hse_update(db, "project", "x", deep, &out), HSE_ERR_INVALID);
+  free(deep);
+  /* Shallow enough to parse, too deep for a record field. */
+  deep = nested("{\"name\":\"A\",\"country\":\"IT\",\"data\":{\"a\":", 40, "}}");
+  CHECK_RC(hse_create(db, "project", deep, &out), HSE_ERR_INVALID);
+  CHECK_CONTAINS(hse_last_error_fields(), "\"field\":\"data\"");
+  free(deep);
+  CHECK_RC(hse_create(db, "project", "{\"name\":\"A\xff\",\"country\":\"IT\"}", &out), HSE_ERR_INVALID);
+  CHECK_CONTAINS(hse_last_error(), "UTF-8");
+  CHECK_RC(hse_create(db, "project", "{\"name\":\"A\",\"country\":\"IT\",\"npeople\":9223372036854775808}", &out),
+           HSE_ERR_INVALID);
+  CHECK_CONTAINS(hse_last_error_fields(), "\"field\":\"npeople\"");
+  CHECK(out == NULL);
+
+  char path[1024];
+  hse_engine* other = NULL;
+  test_path(path, sizeof path, "deep-config.db");
+  deep = nested("{\"x\":", 100000, "}");
+  CHECK_RC(hse_open(path, deep, &other), HSE_ERR_INVALID);
+  CHECK_CONTAINS(hse_last_error_fields(), "config_json");
+  CHECK(other == NULL);
+  free(deep);
+  hse_close(db);
+}
+
 static void sync_without_remote(void) {
   hse_engine* db = open_offline("no-remote.db");
   char* report = NULL;
@@ -240,6 +290,7 @@ int main(void) {
   RUN(validation_names_fields);
   RUN(null_handle_and_arguments);
   RUN(malformed_json_and_unknowns);
+  RUN(hostile_json_is_refused);
   RUN(sync_without_remote);
   RUN(last_error_is_per_thread);
   RUN(reopen_keeps_rows);

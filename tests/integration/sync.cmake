@@ -25,3 +25,12 @@ hse_test(statuspage_sync_integration_test
   LABELS integration
   TIMEOUT 120)
 add_dependencies(statuspage_sync_integration_test hse-emulator)
+
+# Crashes for real (issue 12): the daemon and CLI writers killed with SIGKILL at
+# random moments (~12 s of kills), then integrity, acknowledged writes and convergence.
+hse_test(crash_integration_test
+  SOURCES integration/sync/crash_test.cpp
+  LIBS hse_test_support nlohmann_json::nlohmann_json SQLite::SQLite3
+  LABELS integration
+  TIMEOUT 120)
+add_dependencies(crash_integration_test hse-sync hse-emulator)

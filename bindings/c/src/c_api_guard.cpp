@@ -4,6 +4,8 @@
 #include <cstring>
 #include <new>
 
+#include "core/json_input.hpp"
+
 namespace hse::capi {
 
 namespace {
@@ -41,10 +43,7 @@ void require(const void* arg, const char* name) {
 
 json parse_arg(const char* text, const char* name) {
   require(text, name);
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded())
-    throw Error(Code::invalid, std::string(name) + " is not valid JSON", {{name, "is not valid JSON"}});
-  return j;
+  return parse_json(text, name);
 }
 
 char* dup_out(const std::string& s) {

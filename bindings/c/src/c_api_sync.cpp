@@ -6,6 +6,7 @@
 #include "bindings/c/src/c_api_engine.hpp"
 #include "bindings/c/src/c_api_guard.hpp"
 #include "bindings/c/src/c_api_remote_error.hpp"
+#include "core/json_input.hpp"
 
 using hse::capi::engine_of;
 using hse::capi::guarded;
@@ -105,9 +106,11 @@ hse_code hse_set_conflict_resolver(hse_engine* engine, hse_resolver_fn cb, void*
       // The answer is the library's from here on, whatever the verdict.
       std::unique_ptr<char, decltype(&std::free)> owned(answer, &std::free);
       if (verdict != HSE_RESOLVE_DECIDED || !owned) return std::nullopt;
-      json decision = json::parse(owned.get(), nullptr, false);
-      if (decision.is_discarded()) return std::nullopt;  // malformed: left to the app, as documented
-      return decision;
+      try {
+        return hse::parse_json(owned.get(), "the resolver's decision");
+      } catch (const hse::Error&) {
+        return std::nullopt;  // malformed or too deep: left to the app, as documented
+      }
     });
   });
 }

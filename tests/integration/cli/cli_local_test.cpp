@@ -97,3 +97,51 @@ TEST_F(Cli, InitStoresTheRemoteWithoutEchoingSecrets) {
   EXPECT_EQ(err().find("s3cret-token"), std::string::npos);
   EXPECT_EQ(run({"init"}).code, 11);  // --remote is required
 }
+
+// Hostile input a user (or an attacker) can hand the CLI (issue 12). Before: deep
+// JSON crashed it (SIGSEGV), /dev/zero ran it out of memory, a directory was read as an
+// empty token, a negative user_version crashed every command, and --db on someone
+// else's database added hsesync's tables to it.
+TEST_F(Cli, HostileInputGetsAClearErrorAndChangesNothing) {
+  const std::string deep = std::string(20000, '[') + std::string(20000, ']');
+  auto r = run({"create", "project", "{\"name\":\"A\",\"country\":\"IT\",\"data\":{\"a\":" + deep + "}}"});
+  EXPECT_EQ(r.code, 11) << err();
+  EXPECT_NE(err().find("deeper than 64"), std::string::npos) << err();
+  r = run({"init", "--remote", "http://127.0.0.1:1", "--token", "t", "--config", "{\"x\":" + deep + "}"});
+  EXPECT_EQ(r.code, 11) << err();
+
+  for (const std::string& file : {std::string("/dev/zero"), dir.string()}) {
+    r = run({"init", "--remote", "http://127.0.0.1:1", "--token-file", file});
+    EXPECT_EQ(r.code, 11) << file << ": " << err();
+    EXPECT_NE(err().find("is not a regular file"), std::string::npos) << err();
+  }
+
+  const std::string other = (dir / "other.db").string();
+  ASSERT_EQ(std::system(("sqlite3 " + quote(other) + " 'CREATE TABLE invoices (id INTEGER)'").c_str()), 0);
+  auto size_before = std::filesystem::file_size(other);
+  db = other;
+  r = run({"status"});
+  EXPECT_EQ(r.code, 21) << err();
+  EXPECT_NE(err().find("not an hsesync replica"), std::string::npos) << err();
+  EXPECT_EQ(std::filesystem::file_size(other), size_before);
+  EXPECT_FALSE(std::filesystem::exists(other + "-wal"));
+
+  db = (dir / "negative.db").string();
+  ASSERT_EQ(std::system(("sqlite3 " + quote(db) + " 'PRAGMA user_version = -1'").c_str()), 0);
+  for (const char* cmd : {"status", "sync"}) {
+    r = run({cmd});
+    EXPECT_EQ(r.code, 21) << cmd << ": " << err();
+  }
+}
+
+TEST_F(Cli, TheReplicaIsPrivateToItsOwner) {
+  ASSERT_EQ(run({"init", "--remote", "http://127.0.0.1:1", "--token", "secret-token"}).code, 0) << err();
+  ASSERT_EQ(run({"create", "project", R"({"name":"A","country":"IT"})"}).code, 0) << err();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (!std::filesystem::exists(db + suffix)) continue;
+    auto perms = std::filesystem::status(db + suffix).permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << db << suffix;
+  }
+}

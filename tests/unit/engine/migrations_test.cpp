@@ -1,9 +1,14 @@
 #include <SQLiteCpp/Database.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <fstream>
+#include <iterator>
 
 #include "engine/engine_impl.hpp"
 #include "engine/store/migrations.hpp"
+#include "engine/store/replica_file.hpp"
 #include "tests/unit/engine/fixture.hpp"
 
 using namespace hse;
@@ -86,8 +91,8 @@ TEST(Migrations, AFailedStepRollsBackWholly) {
   const std::string path = test::temp_path("half");
   {
     engine::store::Database db(path);
-    db.exec("CREATE TABLE conflicts (x)");  // makes step 2 fail half-way
     engine::store::migrate(db, 1);
+    db.exec("CREATE TABLE conflicts (x)");  // makes step 2 fail half-way
     EXPECT_THROW(engine::store::migrate(db), Error);
     EXPECT_EQ(engine::store::schema_version(db), 1);
   }
@@ -150,4 +155,105 @@ TEST(Migrations, Version3JournalKeepsItsEntriesAndSeqsInVersion4) {
   // The new state is allowed by the rebuilt table's check.
   s.db.exec("UPDATE journal SET state = 'held' WHERE seq = 7");
   EXPECT_EQ(engine->journal({{"state", "held"}}).size(), 1u);
+}
+
+namespace {
+
+Error open_error(const std::string& path) {
+  try {
+    engine::Engine::open(path);
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << path << " opened";
+  return Error(Code::ok, "");
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+// Before, kSteps[-1] ran: every command crashed on such a file.
+TEST(ReplicaFile, ANegativeSchemaVersionIsRefused) {
+  const std::string path = test::temp_path("negative");
+  { engine::store::Database(path).exec("PRAGMA user_version = -3"); }
+  Error e = open_error(path);
+  EXPECT_EQ(e.code(), Code::schema);
+  EXPECT_NE(std::string(e.what()).find("-3"), std::string::npos) << e.what();
+}
+
+// Before, hsesync added its tables to whatever database --db named.
+TEST(ReplicaFile, SomeoneElsesDatabaseIsRefusedAndLeftUntouched) {
+  const std::string path = test::temp_path("foreign");
+  {
+    SQLite::Database other(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    other.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)");
+  }
+  const std::string before = file_bytes(path);
+  Error e = open_error(path);
+  EXPECT_EQ(e.code(), Code::schema);
+  EXPECT_NE(std::string(e.what()).find("not an hsesync replica"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("invoices"), std::string::npos) << e.what();
+  EXPECT_EQ(file_bytes(path), before);
+
+  const std::string marked = test::temp_path("other-app");
+  { SQLite::Database(marked, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE).exec("PRAGMA application_id = 42"); }
+  EXPECT_EQ(open_error(marked).code(), Code::schema);
+
+  const std::string versioned = test::temp_path("other-versioned");
+  {
+    SQLite::Database db(versioned, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE t (x); PRAGMA user_version = 2");
+  }
+  EXPECT_NE(std::string(open_error(versioned).what()).find("no hsesync journal"), std::string::npos);
+}
+
+TEST(ReplicaFile, AFileThatIsNotADatabaseIsAStorageError) {
+  const std::string path = test::temp_path("text");
+  std::ofstream(path) << "these are not the pages you are looking for\n" << std::string(5000, 'x');
+  const std::string before = file_bytes(path);
+  EXPECT_EQ(open_error(path).code(), Code::storage);
+  EXPECT_EQ(file_bytes(path), before);
+}
+
+TEST(ReplicaFile, ANewReplicaIsMarkedAndPrivate) {
+  const std::string path = test::temp_path("private");
+  {
+    auto engine = engine::Engine::open(path);
+    engine->create("project", {{"name", "Acme"}, {"country", "IT"}});
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat((path + suffix).c_str(), &st), 0) << suffix;
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
+    }
+  }
+  engine::store::Database db(path);
+  EXPECT_EQ(db.raw().execAndGet("PRAGMA application_id").getInt(), engine::store::kApplicationId);
+  // A replica made before the marker (application_id 0) still opens.
+  db.exec("PRAGMA application_id = 0");
+  EXPECT_NO_THROW(engine::Engine::open(path));
+}
+
+// A replica edited by hand (or written before depth was bounded) holding JSON nested
+// 100,000 deep: read as its text, never built (which overflowed the stack).
+TEST(ReplicaFile, DeepJsonWrittenIntoTheFileIsReadAsTextNotBuilt) {
+  const std::string path = test::temp_path("tampered");
+  std::string id;
+  {
+    auto engine = engine::Engine::open(path);
+    id = engine->create("project", {{"name", "Acme"}, {"country", "IT"}})["project_id"].get<std::string>();
+  }
+  {
+    engine::store::Database db(path);
+    db.exec("UPDATE e_project SET data = '{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}'");
+  }
+  auto engine = engine::Engine::open(path);
+  auto row = engine->get("project", id);
+  ASSERT_TRUE(row);
+  EXPECT_TRUE((*row)["data"].is_string());
+  EXPECT_EQ((*row)["name"], "Acme");
+  EXPECT_EQ(engine->query("project", json::object())["items"].size(), 1u);
 }

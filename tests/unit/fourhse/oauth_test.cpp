@@ -220,7 +220,7 @@ TEST(FourHseOAuth, ListPagesRefreshesOnceForAllRefusedPages) {
   auto accept = api_accepting(good);
   auto api = std::make_shared<FakeTransport>([accept](const Request& r) {
     Response resp = accept(r);
-    if (resp.status == 200) resp.body = "[{}]";
+    if (resp.status == 200) resp.body = R"([{"action_id":"a1"}])";
     return resp;
   });
   auto tokens = std::make_shared<FakeTransport>([](const Request& r) {

@@ -128,7 +128,8 @@ TEST(FourHseRemote, TooManyRowsInAPageAreRefused) {
 TEST(FourHseRemote, ListPagesSendsAllPagesTogetherInOrder) {
   auto f = make([](const Request& r) {
     int page = json::parse(r.body)["page"];
-    return answer(200, "[{\"n\":" + std::to_string(page) + "}]", page_headers(page, 4, 1, 4));
+    return answer(200, "[{\"office_incident_id\":\"i\",\"n\":" + std::to_string(page) + "}]",
+                  page_headers(page, 4, 1, 4));
   });
   json body = {{"per-page", 1}, {"history", true}};
   auto pages = f.remote->list_pages("incident", body, {2, 3, 4});
@@ -345,4 +346,46 @@ TEST(FourHseRemote, ABodyThatIsNotUtf8IsInvalidInput) {
     EXPECT_EQ(e.code(), Code::invalid);
   }
   EXPECT_TRUE(f.transport->sent().empty());
+}
+
+// Hostile index pages: a row without its key would let the pull delete the replica's
+// row as gone from the server; each such page fails with `server`, naming row and field.
+TEST(FourHseRemote, RowsWithoutTheirKeyOrWithMisshapenFieldsAreServerErrorsNamingTheRow) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"([{}])", "row 1 of the page has no project_id"},
+      {R"([{"project_id":"a"},{"name":"x"}])", "row 2 of the page has no project_id"},
+      {R"([{"project_id":null}])", "row 1 of the page has no project_id"},
+      {R"([{"project_id":7}])", "row 1 of the page: project_id is not a non-empty string"},
+      {R"([{"project_id":""}])", "row 1 of the page: project_id is not a non-empty string"},
+      {R"([{"project_id":"a"},3])", "row 2 of the page is not a JSON object"},
+      {R"([{"project_id":"a","name":["x"]}])", "row 1 of the page: name is an array, not a single value"},
+      {R"([{"project_id":"a"},{"project_id":"b","npeople":{"n":1}}])",
+       "row 2 of the page: npeople is an object, not a single value"},
+  };
+  for (const auto& [body, why] : bad) {
+    auto f = always(answer(200, body));
+    auto e = remote_error([&] { f.remote->list("project", json::object()); });
+    EXPECT_EQ(e.code(), Code::server) << body;
+    EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+  }
+}
+
+TEST(FourHseRemote, DeeplyNestedAnswersAreServerErrorsNotCrashes) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const std::string& body : {deep, "[{\"project_id\":\"a\",\"data\":" + deep + "}]"}) {
+    auto f = always(answer(200, body));
+    auto e = remote_error([&] { f.remote->list("project", json::object()); });
+    EXPECT_EQ(e.code(), Code::server);
+    EXPECT_NE(std::string(e.what()).find("deeper than"), std::string::npos) << e.what();
+  }
+  // An error answer with such a body still reports its status.
+  auto f = always(answer(422, deep));
+  EXPECT_EQ(remote_error([&] { f.remote->create("project", json::object()); }).code(), Code::invalid);
+}
+
+TEST(FourHseRemote, AHtmlPageIsAServerErrorSayingSo) {
+  auto f = always(answer(200, "<html><body>Welcome to nginx</body></html>"));
+  auto e = remote_error([&] { f.remote->list("project", json::object()); });
+  EXPECT_EQ(e.code(), Code::server);
+  EXPECT_NE(std::string(e.what()).find("is not valid JSON"), std::string::npos) << e.what();
 }

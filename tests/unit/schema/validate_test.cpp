@@ -189,3 +189,61 @@ TEST(IndexBody, ParsesAndNamesBadKeys) {
   expect_bad({{"history", "yes"}}, "history");
   expect_bad({{"pagesize", 3}}, "pagesize");
 }
+
+// Hostile values for every field kind: each refused, naming the field.
+TEST(Validate, IntegersOutsideThe32BitRangeAreRefused) {
+  const Entity& p = entity("project");
+  json base = {{"name", "A"}, {"country", "IT"}};
+  for (json n : {json(9223372036854775808ULL), json(int64_t(-9223372036854775807LL - 1)), json(2147483648LL),
+                 json(-2147483649LL), json::parse("18446744073709551615")}) {
+    json body = base;
+    body["npeople"] = n;
+    EXPECT_EQ(fields_of(check_create(p, body)), std::vector<std::string>{"npeople"}) << n;
+  }
+  for (json n : {json(0), json(2147483647), json(-2147483648LL)}) {
+    json body = base;
+    body["npeople"] = n;
+    EXPECT_TRUE(check_create(p, body).empty()) << n;
+  }
+  json a = {{"name", "A"}, {"action_type", "TRAINING"}, {"tenant_id", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01"},
+            {"subtenant_id", "a1b2c3d4-e5f6-7890-abcd-ef1234567890"}, {"validity", 1.0e19}};
+  EXPECT_EQ(fields_of(check_create(entity("action"), a)), std::vector<std::string>{"validity"});
+}
+
+TEST(Validate, WrongTypesAreRefusedForEveryFieldKind) {
+  // One field of each type, given a value of each other JSON type.
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"project", "name"},        {"project", "project_id"}, {"project", "status"}, {"project", "npeople"},
+      {"incident", "date_incident"}, {"project", "icon"},    {"project", "data"},
+      {"statuspage_incident", "start_impact_date"}, {"statuspage_comment", "internal"}};
+  const std::vector<json> values = {json(1.5), json::array({1}), json(true), json(7), json("text"),
+                                    json::object({{"a", 1}})};
+  for (const auto& [ename, fname] : fields) {
+    const Entity& e = entity(ename);
+    const Field* f = e.field(fname);
+    ASSERT_NE(f, nullptr) << fname;
+    int refused = 0;
+    for (const auto& v : values) {
+      auto errors = check_update(e, json{{fname, v}}, json{{fname, v}});
+      for (const auto& fe : errors) refused += fe.field == fname;
+    }
+    // Every kind accepts at most two of the six JSON types (an integer field 7, a
+    // boolean true and, where the API speaks 0/1, 7 is refused by range elsewhere).
+    EXPECT_GE(refused, 4) << ename << "." << fname;
+  }
+}
+
+TEST(Validate, DeeplyNestedJsonFieldsAreRefused) {
+  json deep = json::object();
+  for (int i = 0; i < 1000; ++i) deep = json::object({{"a", std::move(deep)}});
+  json p = {{"name", "A"}, {"country", "IT"}, {"data", deep}};
+  EXPECT_EQ(fields_of(check_create(entity("project"), p)), std::vector<std::string>{"data"});
+  json a = {{"name", "A"}, {"action_type", "TRAINING"}, {"tenant_id", "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01"},
+            {"subtenant_id", "a1b2c3d4-e5f6-7890-abcd-ef1234567890"}};
+  a["manager"] = deep;
+  EXPECT_EQ(fields_of(check_create(entity("action"), a)), std::vector<std::string>{"manager"});
+  a["manager"] = std::string(100000, '[') + std::string(100000, ']');  // JSON text, as a string
+  EXPECT_EQ(fields_of(check_create(entity("action"), a)), std::vector<std::string>{"manager"});
+  a["manager"] = json::array({json::object({{"id", 1}})});
+  EXPECT_TRUE(check_create(entity("action"), a).empty());
+}

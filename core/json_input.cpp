@@ -1,0 +1,82 @@
+#include "core/json_input.hpp"
+
+#include <utility>
+#include <vector>
+
+namespace hse {
+
+int json_text_depth(std::string_view text, int stop_above) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest && (deepest = depth) > stop_above) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+int json_value_depth(const nlohmann::json& value, int stop_above) {
+  std::vector<std::pair<const nlohmann::json*, int>> todo{{&value, 0}};
+  int deepest = 0;
+  while (!todo.empty()) {
+    auto [v, above] = todo.back();
+    todo.pop_back();
+    if (!v->is_structured()) continue;
+    int depth = above + 1;
+    if (depth > deepest && (deepest = depth) > stop_above) return deepest;
+    for (const auto& child : *v)
+      if (child.is_structured()) todo.emplace_back(&child, depth);
+  }
+  return deepest;
+}
+
+namespace {
+
+[[noreturn]] void refuse(Code code, const std::string& what, const std::string& why) {
+  throw Error(code, what + " " + why, {{what, why}});
+}
+
+// The reason in nlohmann's message ("... while parsing value - invalid string:
+// ill-formed UTF-8 byte; last read: '...'"), without the echo of the input.
+std::string reason(std::string_view message) {
+  size_t dash = message.find(" - ");
+  std::string_view r = dash == std::string_view::npos ? std::string_view("syntax error") : message.substr(dash + 3);
+  r = r.substr(0, r.find("; last read"));
+  return std::string(r.substr(0, 120));
+}
+
+std::string too_deep(int max_depth) {
+  return "nests arrays and objects deeper than " + std::to_string(max_depth) + " levels";
+}
+
+}  // namespace
+
+nlohmann::json parse_json(std::string_view text, const std::string& what, Code code, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes)
+    refuse(code, what, "is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                           std::to_string(limits.max_bytes));
+  if (json_text_depth(text, limits.max_depth) > limits.max_depth) refuse(code, what, too_deep(limits.max_depth));
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    refuse(code, what, "is not valid JSON: " + reason(e.what()) + " at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // Found by fuzz_record: a number such as 1e999 overflows a double (error 406).
+    refuse(code, what, "holds a number too large for a double");
+  }
+}
+
+void check_json_depth(const nlohmann::json& value, const std::string& what, Code code, int max_depth) {
+  if (json_value_depth(value, max_depth) > max_depth) refuse(code, what, too_deep(max_depth));
+}
+
+}  // namespace hse

@@ -1,0 +1,3 @@
+hse_test(core_test
+  SOURCES unit/core/json_input_test.cpp unit/core/secret_file_test.cpp
+  LIBS hse_core LABELS unit)
