@@ -1,0 +1,228 @@
+// Issue 11: one failing entry never stalls the push. Held entries, their
+// dependents, retry and drop, per-row order under concurrency, and which failures
+// count an attempt.
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
+#include "engine/engine_impl.hpp"
+#include "tests/unit/sync/sync_fixture.hpp"
+
+using namespace hse;
+using hse::test::SyncTest;
+using json = nlohmann::json;
+using engine::journal::State;
+
+class PushIsolation : public SyncTest {
+ protected:
+  void SetUp() override {
+    SyncTest::SetUp();
+    // Two failures of an entry's own hold it (the default is 5).
+    e = open("p", {{"remote", {{"kind", "fourhse"}, {"url", "fake://"}}}, {"sync", {{"max_attempts", 2}}}});
+    e->set_event_sink([this](const json& ev) {
+      std::lock_guard lock(events_mu);
+      events.push_back(ev);
+    });
+    sync_ok(*e);
+  }
+  void TearDown() override {
+    server->on_call = nullptr;
+    e.reset();
+    SyncTest::TearDown();
+  }
+
+  // Every request of `op` on `entity` `id` is answered 500 (a server that chokes on this row).
+  void fail_always(const std::string& op, const std::string& entity, const std::string& id) {
+    server->on_call = [=](const std::string& o, const std::string& en, const std::string& i) {
+      if (o == op && en == entity && (id.empty() || i == id)) throw RemoteError(Code::server, "injected 500", 500);
+    };
+  }
+
+  std::vector<engine::journal::Entry> entries_of(const std::string& entity, const std::string& id) {
+    return e->journal({{"entity", entity}, {"id", id}});
+  }
+  std::optional<engine::store::SyncState> row_state(const std::string& entity, const std::string& id) {
+    auto& s = *engine::internals(*e).state;
+    std::lock_guard lock(s.mu);
+    auto meta = s.replica.meta(schema::entity(entity), id);
+    if (!meta) return std::nullopt;
+    return meta->state;
+  }
+  static Code code_of(const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const Error& err) {
+      return err.code();
+    }
+    return Code::ok;
+  }
+
+  std::vector<json> events_of(const std::string& type) {
+    std::lock_guard lock(events_mu);
+    std::vector<json> out;
+    for (const auto& ev : events)
+      if (ev["type"] == type) out.push_back(ev);
+    return out;
+  }
+
+  std::unique_ptr<engine::Engine> e;
+  std::mutex events_mu;
+  std::vector<json> events;
+};
+
+// 1. The office's update always gets a 500: it is held after max_attempts rounds;
+// the incidents written after it go out in the first round all the same.
+TEST_F(PushIsolation, HeldEntryDoesNotStallIndependentEntries) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  json i1 = e->create("incident", incident_body("one"));
+  json i2 = e->create("incident", incident_body("two"));
+  fail_always("update", "office", oid);
+
+  e->sync();
+  EXPECT_TRUE(server->row("incident", i1["office_incident_id"]));
+  EXPECT_TRUE(server->row("incident", i2["office_incident_id"]));
+  auto j = entries_of("office", oid);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].state, State::pending);
+  EXPECT_EQ(j[0].attempts, 1);
+  EXPECT_TRUE(events_of("held").empty());
+
+  e->sync();
+  j = e->journal();
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].entity, "office");
+  EXPECT_EQ(j[0].state, State::held);
+  EXPECT_EQ(j[0].attempts, 2);
+  EXPECT_EQ(j[0].last_status, 500);
+  EXPECT_EQ(row_state("office", oid), engine::store::SyncState::held);
+  auto held = events_of("held");
+  ASSERT_EQ(held.size(), 1u) << json(events).dump();
+  EXPECT_EQ(held[0]["seq"], j[0].seq);
+  EXPECT_EQ(held[0]["id"], oid);
+  // 7. status counts it.
+  EXPECT_EQ(e->status()["held"], 1);
+  EXPECT_EQ((*server->row("office", oid))["street"], json());
+
+  // A held entry is not sent again.
+  std::atomic<int> office_updates{0};
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string&) {
+    if (op == "update" && en == "office") office_updates++;
+  };
+  e->sync();
+  EXPECT_EQ(office_updates, 0);
+  EXPECT_EQ(e->journal()[0].state, State::held);
+}
+
+// 2a. A write of the row while its failing entry is in flight is a new entry: once
+// the first is held, the second stays blocked behind it, naming it, and is not sent.
+TEST_F(PushIsolation, LaterEntryOfAHeldRowStaysBlocked) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  std::atomic<bool> wrote{false};
+  std::atomic<int> office_updates{0};
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string& id) {
+    if (op != "update" || en != "office" || id != oid) return;
+    office_updates++;
+    if (!wrote.exchange(true)) e->update("office", oid, {{"name", "Rome South"}});
+    throw RemoteError(Code::server, "injected 500", 500);
+  };
+  e->sync();
+  e->sync();
+  auto j = entries_of("office", oid);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0].state, State::held);
+  EXPECT_EQ(j[1].state, State::blocked);
+  ASSERT_TRUE(j[1].last_error);
+  EXPECT_NE(j[1].last_error->find(std::to_string(j[0].seq)), std::string::npos) << *j[1].last_error;
+  const int sent = office_updates;
+  EXPECT_EQ(sent, 2);  // the first entry, twice; never the second
+  e->sync();
+  EXPECT_EQ(office_updates, sent);
+  EXPECT_EQ((*server->row("office", oid))["name"], "Rome North");
+  EXPECT_EQ(entries_of("office", oid)[1].state, State::blocked);
+}
+
+// 2b. A child created under a parent whose create is held stays blocked, not sent.
+TEST_F(PushIsolation, ChildOfAHeldCreateStaysBlocked) {
+  json office = e->create("office", {{"project_id", pid}, {"name", "New site"}});
+  const std::string new_oid = office["office_id"];
+  json body = incident_body("under new site");
+  body["subtenant_id"] = new_oid;
+  json inc = e->create("incident", body);
+  std::atomic<int> incident_creates{0};
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string&) {
+    if (op == "create" && en == "incident") incident_creates++;
+    if (op == "create" && en == "office") throw RemoteError(Code::server, "injected 500", 500);
+  };
+  e->sync();
+  e->sync();
+  e->sync();
+  auto parent = entries_of("office", new_oid);
+  auto child = entries_of("incident", inc["office_incident_id"]);
+  ASSERT_EQ(parent.size(), 1u);
+  ASSERT_EQ(child.size(), 1u);
+  EXPECT_EQ(parent[0].state, State::held);
+  EXPECT_EQ(child[0].state, State::blocked);
+  ASSERT_TRUE(child[0].last_error);
+  EXPECT_NE(child[0].last_error->find(std::to_string(parent[0].seq)), std::string::npos) << *child[0].last_error;
+  EXPECT_EQ(row_state("incident", inc["office_incident_id"]), engine::store::SyncState::blocked);
+  EXPECT_EQ(incident_creates, 0);
+  EXPECT_FALSE(server->row("incident", inc["office_incident_id"]));
+}
+
+// 3. Once the server heals, a retried entry and those behind it all arrive.
+TEST_F(PushIsolation, RetryAfterTheServerHeals) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  fail_always("update", "office", oid);
+  e->sync();
+  e->sync();
+  auto j = e->journal();
+  ASSERT_EQ(j.size(), 1u);
+  ASSERT_EQ(j[0].state, State::held);
+  const int64_t seq = j[0].seq;
+
+  EXPECT_EQ(code_of([&] { e->retry(seq + 1000); }), Code::not_found);
+  json inc = e->create("incident", incident_body("pending one"));
+  const int64_t pending = entries_of("incident", inc["office_incident_id"]).at(0).seq;
+  EXPECT_EQ(code_of([&] { e->retry(pending); }), Code::invalid);
+  EXPECT_EQ(entries_of("incident", inc["office_incident_id"]).at(0).state, State::pending);
+
+  server->on_call = nullptr;
+  EXPECT_EQ(e->retry(seq), 1);
+  auto after = entries_of("office", oid);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].state, State::pending);
+  EXPECT_EQ(after[0].attempts, 0);
+  EXPECT_EQ(code_of([&] { e->retry(seq); }), Code::invalid);  // pending now
+  sync_ok(*e);
+  EXPECT_EQ((*server->row("office", oid))["street"], "Via Roma 2");
+  EXPECT_TRUE(server->row("incident", inc["office_incident_id"]));
+  EXPECT_TRUE(e->journal().empty());
+  EXPECT_EQ(e->status()["held"], 0);
+  EXPECT_EQ(row_state("office", oid), engine::store::SyncState::synced);
+}
+
+// 3b. retry(0): every held entry, and what was blocked behind them, arrives.
+TEST_F(PushIsolation, RetryAllAfterTheServerHeals) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  json office = e->create("office", {{"project_id", pid}, {"name", "New site"}});
+  const std::string new_oid = office["office_id"];
+  json body = incident_body("under new site");
+  body["subtenant_id"] = new_oid;
+  json inc = e->create("incident", body);
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string& id) {
+    if ((op == "create" || op == "update") && en == "office") throw RemoteError(Code::server, "injected 500", 500);
+  };
+  e->sync();
+  e->sync();
+  e->sync();
+  EXPECT_EQ(e->status()["held"], 2);
+  server->on_call = nullptr;
+  EXPECT_EQ(e->retry(0), 2);
+  EXPECT_EQ(e->status()["held"], 0);
+  sync_ok(*e);
+  EXPECT_TRUE(e->journal().empty()) << json(e->journal().size()).dump();
+  EXPECT_EQ((*server->row("office", oid))["street"], "Via Roma 2");
+  EXPECT_TRUE(server->row("office", new_oid));
+  EXPECT_TRUE(server->row("incident", inc["office_incident_id"]));
+  expect_converged(*e);
+}
