@@ -226,3 +226,97 @@ TEST_F(PushIsolation, RetryAllAfterTheServerHeals) {
   EXPECT_TRUE(server->row("incident", inc["office_incident_id"]));
   expect_converged(*e);
 }
+
+// 4a. Dropping a held update: the row is the server's version again, history keeps
+// the dropped patch (origin "dropped"), and a "dropped" event names the entry.
+TEST_F(PushIsolation, DropRestoresTheServersVersionWithHistory) {
+  const json server_row = *server->row("office", oid);
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  fail_always("update", "office", oid);
+  e->sync();
+  e->sync();
+  auto j = entries_of("office", oid);
+  ASSERT_EQ(j.size(), 1u);
+  ASSERT_EQ(j[0].state, State::held);
+  e->drop(j[0].seq);
+
+  EXPECT_TRUE(entries_of("office", oid).empty());
+  auto row = e->get("office", oid);
+  ASSERT_TRUE(row);
+  for (const auto& f : schema::entity("office").fields) {
+    if (f.name == "parent_active") continue;  // computed from the parent locally
+    EXPECT_EQ((*row)[f.name], server_row.value(f.name, json())) << f.name;
+  }
+  EXPECT_EQ(row_state("office", oid), engine::store::SyncState::synced);
+  auto h = e->history("office", oid);
+  ASSERT_FALSE(h.empty());
+  EXPECT_EQ(h.back().origin, "dropped");
+  EXPECT_NE(h.back().detail.dump().find("Via Roma 2"), std::string::npos) << h.back().detail.dump();
+  auto dropped = events_of("dropped");
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0]["id"], oid);
+  EXPECT_EQ(dropped[0]["entries"], json::array({j[0].seq}));
+  EXPECT_EQ(e->status()["held"], 0);
+
+  // The next round sends nothing for it and leaves the server's row as it was.
+  server->on_call = nullptr;
+  sync_ok(*e);
+  EXPECT_EQ((*server->row("office", oid))["street"], server_row.value("street", json()));
+  expect_converged(*e);
+}
+
+// 4b. Dropping a held create the server never had: the row and its child go away
+// here, history keeps both with origin "dropped".
+TEST_F(PushIsolation, DropOfAHeldCreateRemovesTheRowAndItsChildren) {
+  json office = e->create("office", {{"project_id", pid}, {"name", "New site"}});
+  const std::string new_oid = office["office_id"];
+  json body = incident_body("under new site");
+  body["subtenant_id"] = new_oid;
+  json inc = e->create("incident", body);
+  const std::string iid = inc["office_incident_id"];
+  fail_always("create", "office", "");
+  e->sync();
+  e->sync();
+  auto j = entries_of("office", new_oid);
+  ASSERT_EQ(j.size(), 1u);
+  ASSERT_EQ(j[0].state, State::held);
+  e->drop(j[0].seq);
+
+  EXPECT_FALSE(e->get("office", new_oid));
+  EXPECT_FALSE(e->get("incident", iid));
+  EXPECT_TRUE(e->journal().empty());
+  auto ho = e->history("office", new_oid);
+  ASSERT_FALSE(ho.empty());
+  EXPECT_EQ(ho.back().origin, "dropped");
+  EXPECT_NE(ho.back().detail.dump().find("New site"), std::string::npos) << ho.back().detail.dump();
+  auto hi = e->history("incident", iid);
+  ASSERT_FALSE(hi.empty());
+  EXPECT_EQ(hi.back().origin, "dropped");
+  EXPECT_NE(hi.back().detail.dump().find("under new site"), std::string::npos) << hi.back().detail.dump();
+  EXPECT_GE(events_of("dropped").size(), 2u);
+
+  server->on_call = nullptr;
+  sync_ok(*e);
+  EXPECT_FALSE(server->row("office", new_oid));
+  EXPECT_FALSE(server->row("incident", iid));
+  expect_converged(*e);
+}
+
+// 4c. An entry in flight cannot be dropped (its answer will still be applied); an
+// unknown seq is not_found. Neither changes anything.
+TEST_F(PushIsolation, DropRefusesAnEntryInFlight) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  const int64_t seq = e->journal().at(0).seq;
+  {
+    auto& s = *engine::internals(*e).state;
+    std::lock_guard lock(s.mu);
+    s.journal.set_state(seq, State::in_flight);
+  }
+  EXPECT_EQ(code_of([&] { e->drop(seq); }), Code::busy);
+  EXPECT_EQ(code_of([&] { e->drop(seq + 1000); }), Code::not_found);
+  auto j = e->journal();
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].state, State::in_flight);
+  EXPECT_EQ((*e->get("office", oid))["street"], "Via Roma 2");
+  EXPECT_TRUE(events_of("dropped").empty());
+}
