@@ -74,6 +74,7 @@ class PushIsolation : public SyncTest {
   }
 
   void child_move_before_parent_delete(int concurrency);
+  void remote_failure_counts_no_attempt(Code code, int status, const std::string& reported);
 
   std::unique_ptr<engine::Engine> e;
   std::mutex events_mu;
@@ -429,3 +430,36 @@ TEST_F(PushIsolation, ChildMoveGoesBeforeItsOldParentsDeleteSerial) { child_move
 // here too, with no conflict: the move is lost silently. A serial push (the test
 // above) keeps the child under its new parent.
 TEST_F(PushIsolation, DISABLED_ChildMoveGoesBeforeItsOldParentsDelete) { child_move_before_parent_delete(8); }
+
+// 6. A failure of the whole remote (429, 503, the network) is no fault of the entry:
+// it ends the round (no pull) and counts no attempt, so the entry is never held,
+// however many rounds it fails.
+void PushIsolation::remote_failure_counts_no_attempt(Code code, int status, const std::string& reported) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  std::atomic<int> lists{0};
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string& id) {
+    if (op == "list") lists++;
+    if (op == "update" && en == "office" && id == oid)
+      throw RemoteError(code, "injected " + std::to_string(status), status, status ? std::optional<int>(1) : std::nullopt);
+  };
+  for (int round = 0; round < 3; ++round) {
+    json report = e->sync();
+    EXPECT_FALSE(report["ok"].get<bool>()) << report.dump();
+    EXPECT_EQ(report["error"]["code"], reported) << report.dump();
+    auto j = e->journal();
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0].state, State::pending);
+    EXPECT_EQ(j[0].attempts, 0);
+  }
+  EXPECT_EQ(lists, 0);  // the round ended before its pull
+  EXPECT_TRUE(events_of("held").empty());
+  EXPECT_EQ(e->status()["held"], 0);
+  server->on_call = nullptr;
+  sync_ok(*e);
+  EXPECT_EQ((*server->row("office", oid))["street"], "Via Roma 2");
+  EXPECT_TRUE(e->journal().empty());
+}
+
+TEST_F(PushIsolation, TooManyRequestsCountsNoAttempt) { remote_failure_counts_no_attempt(Code::rate_limited, 429, "rate_limited"); }
+TEST_F(PushIsolation, UnavailableCountsNoAttempt) { remote_failure_counts_no_attempt(Code::rate_limited, 503, "rate_limited"); }
+TEST_F(PushIsolation, NetworkFailureCountsNoAttempt) { remote_failure_counts_no_attempt(Code::network, 0, "network"); }
