@@ -463,3 +463,29 @@ void PushIsolation::remote_failure_counts_no_attempt(Code code, int status, cons
 TEST_F(PushIsolation, TooManyRequestsCountsNoAttempt) { remote_failure_counts_no_attempt(Code::rate_limited, 429, "rate_limited"); }
 TEST_F(PushIsolation, UnavailableCountsNoAttempt) { remote_failure_counts_no_attempt(Code::rate_limited, 503, "rate_limited"); }
 TEST_F(PushIsolation, NetworkFailureCountsNoAttempt) { remote_failure_counts_no_attempt(Code::network, 0, "network"); }
+
+// A 4xx the server gives for this request alone (not 401/404/409/422/429) counts
+// against the entry like a 5xx; a 401 is the whole remote's and counts nothing.
+TEST_F(PushIsolation, BadRequestCountsAnAttemptAndUnauthorizedDoesNot) {
+  e->update("office", oid, {{"street", "Via Roma 2"}});
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string& id) {
+    if (op == "update" && en == "office") throw RemoteError(Code::auth, "injected 401", 401);
+  };
+  json report = e->sync();
+  EXPECT_FALSE(report["ok"].get<bool>());
+  EXPECT_EQ(e->journal().at(0).attempts, 0);
+  server->on_call = [&](const std::string& op, const std::string& en, const std::string& id) {
+    if (op == "update" && en == "office") throw RemoteError(Code::invalid, "injected 400", 400);
+  };
+  e->sync();
+  EXPECT_EQ(e->journal().at(0).attempts, 1);
+  EXPECT_EQ(e->journal().at(0).last_status, 400);
+  e->sync();
+  auto j = e->journal();
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].state, State::held);
+  EXPECT_EQ(j[0].last_status, 400);
+  EXPECT_EQ(e->status()["held"], 1);
+  EXPECT_EQ(e->journal({{"state", "held"}}).size(), 1u);
+  EXPECT_TRUE(e->journal({{"state", "pending"}}).empty());
+}
