@@ -71,9 +71,15 @@ PushPlan::PushPlan(SyncContext& ctx, const std::set<int64_t>& failed) : ctx_(ctx
     n.row = row_key(e.name, entry.id);
     n.changes_existence = entry.op != Op::update;
     n.deletes = entry.op == Op::remove;
-    // A delete's references are its last server version's (the row is gone here).
-    auto row = entry.op == Op::remove ? ctx.s.replica.base(e, entry.id) : ctx.s.replica.get(e, entry.id);
-    if (row) n.refs = references_of(e, *row);
+    // The rows named by the row here and by its last server version: a child moved to
+    // another parent still counts for its old parent, whose delete must not overtake
+    // the move (the server's cascade would take the child with it).
+    if (entry.op != Op::remove)
+      if (auto row = ctx.s.replica.get(e, entry.id)) n.refs = references_of(e, *row);
+    if (entry.op != Op::create)
+      if (auto base = ctx.s.replica.base(e, entry.id))
+        for (auto& r : references_of(e, *base))
+          if (std::find(n.refs.begin(), n.refs.end(), r) == n.refs.end()) n.refs.push_back(std::move(r));
     if (entry.state != State::pending) n.stuck = std::string("entry ") + std::to_string(entry.seq) + " is " +
                                                  journal::to_string(entry.state);
     else if (failed.count(entry.seq))
