@@ -98,7 +98,9 @@ typedef enum hse_code {
   HSE_ERR_SCHEMA = 11,      /* the replica file was written by a newer version of the library */
   HSE_ERR_INTERNAL = 12,    /* a bug in hsesync: please report it with hse_last_error() */
   HSE_ERR_CANCELLED = 13,   /* the round was stopped by hse_stop() or hse_close() */
-  HSE_ERR_BUSY = 14         /* transient: another sync round is running */
+  HSE_ERR_BUSY = 14,        /* transient: another sync round is running */
+  HSE_ERR_TLS = 15,         /* the remote's certificate failed verification: not transient */
+  HSE_ERR_UNSETTLED = 16    /* hse_wait_synced: rejected or held entries need the app */
 } hse_code;
 
 /* The code's name ("ok", "invalid", "not_found", ...); "unknown" for a value this
@@ -234,9 +236,10 @@ HSE_EXPORT hse_code hse_stop(hse_engine* engine) HSE_NOEXCEPT;
 
 /* Waits until everything is synced: nothing pending, in flight, blocked or
  * rejected, and a round ended well. Runs rounds itself (on this thread) when the
- * scheduler is stopped. HSE_OK when synced, HSE_ERR_TIMEOUT when `timeout_ms`
- * passed first (rejected entries keep it from settling until fixed).
- * Errors: TIMEOUT, NO_REMOTE, STORAGE. */
+ * scheduler is stopped. HSE_OK when synced; when `timeout_ms` passed first,
+ * HSE_ERR_UNSETTLED if rejected or held entries keep it from settling (they need
+ * the app: waiting longer will not help), else HSE_ERR_TIMEOUT.
+ * Errors: TIMEOUT, UNSETTLED, NO_REMOTE, STORAGE. */
 HSE_EXPORT hse_code hse_wait_synced(hse_engine* engine, int64_t timeout_ms) HSE_NOEXCEPT;
 
 /* --- Conflicts ------------------------------------------------------------------ */

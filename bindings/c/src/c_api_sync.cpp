@@ -17,10 +17,8 @@ namespace {
 
 // The code a failed round's report names ({"error": {"code": "network", ...}}).
 hse::Code code_from_report(const json& report) {
-  std::string name = report["error"].value("code", "");
-  for (int c = 1; c <= int(hse::Code::busy); ++c)
-    if (name == hse::code_name(hse::Code(c))) return hse::Code(c);
-  return hse::Code::server;  // a code newer than this table: still a failed remote
+  // A name the table has not: still a failed remote.
+  return hse::code_from_name(report["error"].value("code", "")).value_or(hse::Code::server);
 }
 
 }  // namespace
@@ -50,8 +48,16 @@ hse_code hse_stop(hse_engine* engine) noexcept {
 
 hse_code hse_wait_synced(hse_engine* engine, int64_t timeout_ms) noexcept {
   return guarded([&] {
-    if (!engine_of(engine).wait_synced(timeout_ms))
-      throw hse::Error(hse::Code::timeout, "not synced within " + std::to_string(timeout_ms) + " ms");
+    auto& e = engine_of(engine);
+    if (e.wait_synced(timeout_ms)) return;
+    // Entries that need the app keep the replica from settling however long one waits:
+    // not a timeout, which would say that waiting longer may help.
+    json st = e.status();
+    if (st.value("rejected", 0) > 0 || st.value("held", 0) > 0)
+      throw hse::Error(hse::Code::unsettled, "cannot settle: " + std::to_string(st.value("rejected", 0)) +
+                                                 " rejected and " + std::to_string(st.value("held", 0)) +
+                                                 " held journal entries need the app (hse_journal)");
+    throw hse::Error(hse::Code::timeout, "not synced within " + std::to_string(timeout_ms) + " ms");
   });
 }
 

@@ -24,7 +24,7 @@ from ._library import lib as _lib
 from .engine import Engine
 from .errors import (AuthError, BusyError, CancelledError, ConflictError, Error, InternalError, InvalidError,
                      NetworkError, NoRemoteError, NotFoundError, RateLimitedError, SchemaError, ServerError,
-                     StorageError, TimeoutError)
+                     StorageError, TimeoutError, TlsError, UnsettledError)
 
 __version__ = _lib.hse_version().decode()
 """The loaded library's version ("MAJOR.MINOR.PATCH")."""
@@ -32,4 +32,4 @@ __version__ = _lib.hse_version().decode()
 # TimeoutError is left out so `import *` never shadows the builtin (it subclasses it).
 __all__ = ["Engine", "Error", "InvalidError", "NotFoundError", "ConflictError", "NetworkError", "AuthError",
            "RateLimitedError", "ServerError", "StorageError", "NoRemoteError", "SchemaError", "InternalError",
-           "CancelledError", "BusyError", "__version__"]
+           "CancelledError", "BusyError", "TlsError", "UnsettledError", "__version__"]

@@ -106,6 +106,16 @@ class BusyError(Error):
     code, name, transient = 14, "busy", True
 
 
+class TlsError(Error):
+    """The remote's TLS certificate failed verification (CA, expiry, host): retrying will not help."""
+    code, name = 15, "tls"
+
+
+class UnsettledError(Error):
+    """wait_synced: rejected or held journal entries need the app; waiting longer will not help."""
+    code, name = 16, "unsettled"
+
+
 _BY_CODE = {cls.code: cls for cls in Error.__subclasses__()}
 
 

@@ -120,9 +120,9 @@ TEST(Config, RefusesUnknownChoices) {
   expect_refused({{"remote", {{"kind", "jira"}}}}, "remote.kind", "fourhse|statuspage");
   EXPECT_NE(std::string(refusal({{"durability", "fast"}}).what()).find("'fast'"), std::string::npos);
   // A bad policy fails here, at open, not at the first sync.
-  Error bogus = refusal({{"policies", {{"incident", "bogus"}}}});
-  EXPECT_EQ(bogus.code(), Code::invalid);
-  EXPECT_NE(std::string(bogus.what()).find("bogus"), std::string::npos);
+  expect_refused({{"policies", {{"incident", "bogus"}}}}, "policies.incident", "server_wins");
+  expect_refused({{"policies", {{"action", {{"name", "bogus"}}}}}}, "policies.action.name", "client_wins");
+  EXPECT_NE(std::string(refusal({{"policies", {{"incident", "bogus"}}}}).what()).find("bogus"), std::string::npos);
   EXPECT_EQ(refusal({{"policies", {{"nosuchentity", "merge"}}}}).code(), Code::invalid);
   EXPECT_EQ(refusal({{"policies", {{"action", {{"nosuchfield", "merge"}}}}}}).code(), Code::invalid);
 }
