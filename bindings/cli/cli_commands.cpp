@@ -60,6 +60,8 @@ struct InitArgs {
 };
 
 json cmd_init(const std::string& db, const InitArgs& a) {
+  if (a.kind != "fourhse" && a.kind != "statuspage")
+    throw Error(Code::invalid, "unknown remote kind '" + a.kind + "'", {{"--kind", "must be fourhse or statuspage"}});
   if (a.kind == "statuspage" && !a.oauth_token_url.empty())
     throw Error(Code::invalid, "the status-page API takes a bearer token, not OAuth", {{"--oauth-token-url", "is for --kind fourhse"}});
   if (a.kind == "statuspage" && !a.projects.empty())
@@ -127,7 +129,8 @@ void add_commands(CLI::App& app, const std::string& db, std::function<json()>& a
   {
     auto a = std::make_shared<InitArgs>();
     auto* c = app.add_subcommand("init", "make (or reconfigure) a replica of a remote");
-    c->add_option("--kind", a->kind, "the remote's API")->check(CLI::IsMember({"fourhse", "statuspage"}));
+    // Checked by init (exit code invalid, naming the flag), not by the parser (usage).
+    c->add_option("--kind", a->kind, "the remote's API: fourhse (the default) or statuspage");
     c->add_option("--remote", a->remote, "the API's base URL (required)");
     c->add_option("--token", a->token, "a static token (prefer --token-file or HSE_TOKEN)");
     c->add_option("--token-file", a->token_file, "a file holding the token");

@@ -58,11 +58,12 @@ json with_defaults(const json& config) {
   json out = config.is_object() ? config : json::object();
   for (const auto& k : config_keys()) {
     if (k.fallback.empty() || k.name.find('<') != std::string_view::npos) continue;
-    // Defaults below a section that exists only (no oauth object appears).
+    // An oauth object's presence means OAuth: its defaults only fill one that is there.
+    const json::json_pointer oauth("/remote/oauth");
+    if (k.name.rfind("remote.oauth.", 0) == 0 && (!out.contains(oauth) || !out[oauth].is_object())) continue;
     std::string path;
     for (char ch : k.name) path += ch == '.' ? '/' : ch;
-    json::json_pointer ptr("/" + path);
-    if (k.name.rfind("remote.oauth.", 0) == 0 && !out.contains(json::json_pointer("/remote/oauth"))) continue;
+    const json::json_pointer ptr("/" + path);
     if (!out.contains(ptr) || out[ptr].is_null()) out[ptr] = json::parse(k.fallback);
   }
   return out;

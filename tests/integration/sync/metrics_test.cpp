@@ -7,6 +7,7 @@
 
 #include <regex>
 
+#include "core/error.hpp"
 #include "tests/integration/sync/fixture.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -56,7 +57,7 @@ TEST_F(Metrics, CountersMoveAsRoundsEnd) {
       EXPECT_NE(answer.header("content-type").find("text/plain"), std::string::npos);
       first = answer.body;
       break;
-    } catch (const Error&) {
+    } catch (const hse::Error&) {
       ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no /metrics on port " << port;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

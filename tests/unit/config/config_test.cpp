@@ -156,6 +156,11 @@ TEST(Config, WithDefaultsFillsWhatIsAbsentAndKeepsWhatIsGiven) {
   EXPECT_EQ(full["remote"]["url"], "https://x");
   EXPECT_EQ(full["remote"]["kind"], "fourhse");
   EXPECT_FALSE(full["remote"].contains("oauth"));
+  // A null oauth (merge-patch's removal) stays no OAuth; a given one gets its defaults.
+  EXPECT_FALSE(parse(with_defaults({{"remote", {{"url", "https://x"}, {"oauth", nullptr}}}})).remote.oauth);
+  json oauth = with_defaults({{"remote", {{"url", "https://x"}, {"oauth", {{"client_id", "c"}}}}}});
+  EXPECT_EQ(oauth["remote"]["oauth"]["token_url"], "");
+  EXPECT_EQ(oauth["remote"]["oauth"]["client_id"], "c");
   EXPECT_EQ(parse(full).sync.per_page, 25);
 }
 
