@@ -203,7 +203,9 @@ class Engine:
 
     def wait_synced(self, timeout):
         """Waits up to ``timeout`` seconds for everything to be synced (runs rounds
-        itself when the scheduler is stopped). True when synced, False on timeout."""
+        itself when the scheduler is stopped). True when synced, False on timeout.
+        Raises UnsettledError when rejected or held journal entries keep it from
+        settling: they need the app (waiting longer will not help)."""
         try:
             self._call(_c.lib.hse_wait_synced, int(timeout * 1000))
             return True
