@@ -1,6 +1,7 @@
 #include "core/config_keys.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include "core/error.hpp"
 
