@@ -9,7 +9,8 @@
 
 namespace hse::adapters {
 
-// `config`: kind ("fourhse", the default, or "statuspage") and url, plus
+// `config` is the "remote" section, parsed by core/remote_config.hpp (docs/CONFIG.md
+// lists its keys): kind ("fourhse", the default, or "statuspage") and url, plus
 //   fourhse:    either access_token or oauth {token_url, client_id, username, password};
 //   statuspage: an optional access_token (sent as a Bearer token; none reads public data);
 // and for both the optional HTTP settings ca_file, verify_tls (default true),

@@ -2,36 +2,53 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hse {
 
-// Error classes. The numbers are the C API's hse_code values: only ever append.
+// Error classes. The numbers are the C API's hse_code values (hsesync.h binds each
+// HSE_ERR_ to these with a static_assert): only ever append. Each code's name,
+// transience and meaning live in one table (error_codes() in core/error.cpp), from
+// which the C API, the CLI's exit codes and docs/errors.md are made.
 enum class Code : int {
   ok = 0,
-  invalid = 1,       // bad input: a field, a JSON text, an argument
-  not_found = 2,     // no such entity, row, conflict or journal entry
-  conflict = 3,      // a write collides with another (duplicate id, pending conflict)
-  network = 4,       // transient: connection refused, reset, DNS
-  timeout = 5,       // transient: connect or read timeout
-  auth = 6,          // the remote refused our credentials (after one refresh)
-  rate_limited = 7,  // transient: 429/503 from the remote
-  server = 8,        // transient: 5xx or a malformed answer from the remote
-  storage = 9,       // SQLite failed (disk full, corruption, locked past the busy timeout)
-  no_remote = 10,    // the replica has no remote configured
-  schema = 11,       // the replica file was written by a newer schema version
-  internal = 12,     // a bug: an invariant did not hold
-  cancelled = 13,    // the operation was stopped on request
-  busy = 14,         // another sync round is running
-  tls = 15,          // the remote's TLS certificate or handshake failed verification
-  unsettled = 16,    // what is left to push waits for the app: rejected or held entries, conflicts
+  invalid = 1,
+  not_found = 2,
+  conflict = 3,
+  network = 4,
+  timeout = 5,
+  auth = 6,
+  rate_limited = 7,
+  server = 8,
+  storage = 9,
+  no_remote = 10,
+  schema = 11,
+  internal = 12,
+  cancelled = 13,
+  busy = 14,
+  tls = 15,
+  unsettled = 16,
 };
 
+struct CodeInfo {
+  Code code;
+  const char* name;     // "not_found": the C API's hse_code_name, the CLI's messages
+  bool transient;       // trying again later, unchanged, may succeed
+  const char* meaning;  // one line, for docs/errors.md and the CLI's --help
+};
+
+// Every code, ok first, in order of number (index == number).
+std::span<const CodeInfo> error_codes() noexcept;
+// "unknown" for a number the table has not (a newer library's code).
 const char* code_name(Code c) noexcept;
 // True where trying again later may succeed without changing the request.
 bool is_transient(Code c) noexcept;
+// The code called `name`; nullopt when the table has none.
+std::optional<Code> code_from_name(std::string_view name) noexcept;
 
 struct FieldError {
   std::string field;

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "engine/config/config.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/local_writes.hpp"
 #include "engine/query/local_query.hpp"
@@ -15,38 +16,24 @@ namespace hse::engine {
 
 namespace {
 
-// sync.push_concurrency (1..32, default 8) and sync.max_attempts (1..100, default 5).
-sync::PushOptions push_options(const json& config) {
-  sync::PushOptions o;
-  auto s = config.find("sync");
-  if (s == config.end() || !s->is_object()) return o;
-  auto read = [&](const char* key, int lo, int hi, int& out) {
-    auto v = s->find(key);
-    if (v == s->end()) return;
-    if (!v->is_number_integer() || v->get<int64_t>() < lo || v->get<int64_t>() > hi)
-      schema::raise_if_any({{std::string("sync.") + key,
-                             "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)}});
-    out = v->get<int>();
-  };
-  read("push_concurrency", 1, 32, o.concurrency);
-  read("max_attempts", 1, 100, o.max_attempts);
-  return o;
+sync::ScheduleOptions schedule_options(const config::SyncSettings& s) {
+  return {s.interval, s.debounce, s.backoff_min, s.backoff_max};
 }
 
 }  // namespace
 
 std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config, EngineOptions options) {
   if (!config.is_object()) throw Error(Code::invalid, "config must be a JSON object", {{"config", "must be a JSON object"}});
+  config::parse(config);  // a bad key is refused before the file is created
   if (!options.clock) options.clock = system_clock();
   if (!options.random) options.random = system_random();
   auto state = std::make_unique<sync::ReplicaState>(path, options.clock, options.random);
   store::migrate(state->db);
-  if (!config.empty()) {
-    json merged = state->meta.config();
-    merged.merge_patch(config);
-    push_options(merged);  // refused here, before it is stored
-    state->meta.set_config(merged);
-  }
+  json merged = state->meta.config();
+  merged.merge_patch(config);
+  const auto parsed = config::parse(merged);  // what is stored may not fit the overrides
+  if (!config.empty()) state->meta.set_config(merged);
+  state->db.set_synchronous_full(parsed.durability == config::Durability::full);
   return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(state), std::move(options))));
 }
 
@@ -171,7 +158,7 @@ std::shared_ptr<sync::Remote> Engine::Impl::remote_for(const json& config) {
   std::lock_guard lock(hooks_mu);
   if (options.remote) return options.remote;
   json remote_config = config.value("remote", json());
-  if (!remote_config.is_object() || remote_config.value("url", "").empty())
+  if (config::parse(config).remote.url.empty())
     throw Error(Code::no_remote, "no remote is configured for this replica (hse-sync init --remote URL ...)");
   if (remote && remote_config == this->remote_config) return remote;
   if (!options.remote_factory) throw Error(Code::no_remote, "this build has no adapter for remotes");
@@ -182,7 +169,7 @@ std::shared_ptr<sync::Remote> Engine::Impl::remote_for(const json& config) {
 
 json Engine::sync() {
   auto& m = *impl_;
-  json cfg = config();
+  json cfg = config::with_defaults(config());
   auto remote = m.remote_for(cfg);
   std::lock_guard round(m.round_mu);
   sync::Resolver resolver;
@@ -190,9 +177,11 @@ json Engine::sync() {
     std::lock_guard lock(m.hooks_mu);
     resolver = m.resolver;
   }
-  sync::SyncContext ctx{*m.state, *remote, merge::PolicyTable(cfg.value("policies", json())), resolver,
+  const config::Config parsed = config::parse(cfg);
+  sync::SyncContext ctx{*m.state, *remote, parsed.policies, resolver,
                         [&m](const json& ev) { m.emit(ev); }, cfg, {}, &m.cancel, m.options.sync_lock_wait};
-  ctx.push = push_options(cfg);
+  ctx.push.concurrency = parsed.sync.push_concurrency;
+  ctx.push.max_attempts = parsed.sync.max_attempts;
   if (int forced = m.push_concurrency.load(); forced > 0) ctx.push.concurrency = forced;
   if (m.options.push_seed) ctx.push.seed = *m.options.push_seed * 1'000'003 + m.rounds;
   ++m.rounds;
@@ -208,7 +197,7 @@ void Engine::start() {
   std::lock_guard lock(m.scheduler_mu);
   if (m.scheduler && m.scheduler->running()) return;
   m.cancel = false;
-  m.scheduler = std::make_unique<sync::Scheduler>([this] { return sync(); }, sync::ScheduleOptions::from_config(cfg),
+  m.scheduler = std::make_unique<sync::Scheduler>([this] { return sync(); }, schedule_options(config::parse(cfg).sync),
                                                   m.state->random);
   m.scheduler->start();
 }
@@ -272,7 +261,7 @@ std::vector<store::Conflict> Engine::conflicts() {
 }
 
 void Engine::resolve(const std::string& conflict_id, const json& resolution) {
-  json cfg = config();
+  json cfg = config::with_defaults(config());
   std::lock_guard lock(impl_->state->mu);
   store::WriteTransaction tx(impl_->state->db);
   // Resolving needs no remote: it decides what the next push sends.
@@ -283,7 +272,7 @@ void Engine::resolve(const std::string& conflict_id, const json& resolution) {
     json update(const std::string&, const std::string&, const json&) override { throw Error(Code::no_remote, "offline"); }
     bool remove(const std::string&, const std::string&, bool) override { throw Error(Code::no_remote, "offline"); }
   } none;
-  sync::SyncContext ctx{*impl_->state, none, merge::PolicyTable(cfg.value("policies", json())), nullptr, nullptr, cfg, {}};
+  sync::SyncContext ctx{*impl_->state, none, config::parse(cfg).policies, nullptr, nullptr, cfg, {}};
   sync::resolve_conflict(ctx, conflict_id, resolution);
   tx.commit();
 }

@@ -75,8 +75,9 @@ std::vector<ChildLink> child_links(const schema::Entity& e) {
   return out;
 }
 
-json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body) {
-  if (!body.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
+json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body_in) {
+  if (!body_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
+  const json body = schema::with_booleans(e, body_in);
   std::vector<FieldError> errors = schema::check_create(e, body);
   json row = schema::with_defaults(e, body);
   if (!row.contains(e.key) || row[e.key].is_null()) row[e.key] = s.random->uuid4();
@@ -106,8 +107,9 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
   return row;
 }
 
-json local_update(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, const json& patch_in) {
-  if (!patch_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
+json local_update(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, const json& patch_given) {
+  if (!patch_given.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
+  const json patch_in = schema::with_booleans(e, patch_given);
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
   if (e.append_only)

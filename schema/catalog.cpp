@@ -1,4 +1,4 @@
-// The field lists come from shared/api/ (the v2 documents). Where a document is
+// The field lists come from docs/api/ (the v2 documents). Where a document is
 // silent (the incident document lost its field names and limits) the choice is
 // made here once, and DESIGN.md names the incident fields.
 #include "schema/catalog.hpp"
@@ -186,7 +186,7 @@ Entity incident() {
 // pushed, then the server's integer as decimal text), never written by the app.
 Field server_id(std::string name) { return no_filter(read_only(str(std::move(name)))); }
 
-// The status-page Incident API (shared/api/004): integer ids chosen by the server,
+// The status-page Incident API (docs/api/004): integer ids chosen by the server,
 // dates as YYYY-MM-DDTHH:MM. Lengths the document does not give are chosen here.
 Entity statuspage_incident() {
   Entity e;

@@ -63,7 +63,9 @@ std::optional<std::string> check_value(const Field& f, const json& v) {
       if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) return "must be a 64-bit integer";
       return std::nullopt;
     case Type::boolean:
-      if (!v.is_boolean()) return "must be a boolean";
+      // 0 and 1 as the APIs take them (with_booleans stores them as false/true).
+      if (!v.is_boolean() && !(v.is_number_integer() && (v.get<int64_t>() == 0 || v.get<int64_t>() == 1)))
+        return "must be a boolean (true/false or 1/0)";
       return std::nullopt;
     case Type::object:
       if (!v.is_object()) return "must be a JSON object";
@@ -99,7 +101,7 @@ void check_body_fields(const Entity& e, const json& body, ReadOnlyFields ro, std
 }
 
 // The status-page states that carry a date of their own: each date is required in
-// its state and refused in any other (shared/api/004, update).
+// its state and refused in any other (docs/api/004, update).
 struct StateDate {
   const char* status;
   const char* field;
@@ -240,6 +242,17 @@ json with_defaults(const Entity& e, json body) {
     if (!f.default_value) continue;
     auto it = body.find(f.name);
     if (it == body.end() || it->is_null()) body[f.name] = json::parse(*f.default_value);
+  }
+  return body;
+}
+
+json with_booleans(const Entity& e, json body) {
+  if (!body.is_object()) return body;
+  for (const auto& f : e.fields) {
+    if (f.type != Type::boolean) continue;
+    auto it = body.find(f.name);
+    if (it != body.end() && it->is_number_integer() && (it->get<int64_t>() == 0 || it->get<int64_t>() == 1))
+      *it = it->get<int64_t>() == 1;
   }
   return body;
 }

@@ -49,6 +49,10 @@ std::vector<FieldError> check_relations(const Entity&, const json& row, RowLooku
 // The body of a create with the server's defaults applied (project: status active,
 // type safety; incident: status new).
 json with_defaults(const Entity&, json body);
+// `body` with its boolean fields as JSON booleans: the APIs also take a flag as the
+// integer 0 or 1 (the status-page comment's `internal` is typed integer in
+// docs/api/004), and what the API accepts the replica accepts; it stores true/false.
+json with_booleans(const Entity&, json body);
 // `body` without its read-only fields.
 json without_read_only(const Entity&, json body);
 // Orders field errors as the catalog orders the fields (unknown names last).

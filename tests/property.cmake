@@ -14,6 +14,7 @@ target_link_libraries(hse_property_support PUBLIC hse_fourhse hse_statuspage hse
 # A second copy of the engine with the planted-bug hooks compiled in
 # (core/planted.hpp); the production hse_engine has none.
 file(GLOB HSE_PLANTED_SOURCES CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/engine/config/*.cpp
   ${PROJECT_SOURCE_DIR}/engine/store/*.cpp ${PROJECT_SOURCE_DIR}/engine/journal/*.cpp
   ${PROJECT_SOURCE_DIR}/engine/merge/*.cpp ${PROJECT_SOURCE_DIR}/engine/sync/*.cpp
   ${PROJECT_SOURCE_DIR}/engine/query/*.cpp ${PROJECT_SOURCE_DIR}/engine/*.cpp)

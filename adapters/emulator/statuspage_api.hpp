@@ -1,4 +1,4 @@
-// The status-page Incident API (shared/api/004, fixed by adapters/statuspage/README.md
+// The status-page Incident API (docs/api/004, fixed by adapters/statuspage/README.md
 // "Wire protocol") over a StatuspageStore: list, view, create, update, delete, comment.
 // The Emulator routes `/incident` and `/incident/...` here after its own checks (body
 // size, request counting, a wrong token); faults are applied by the transports.

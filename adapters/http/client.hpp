@@ -60,7 +60,8 @@ class Client final : public Transport {
   // A kept-alive connection found closed is replaced once, transparently, when the
   // request cannot have been processed (nothing written) or is safe to repeat
   // (GET/HEAD/PUT/DELETE/OPTIONS, or Request::idempotent); otherwise the failure is thrown.
-  // Throws hse::Error: Code::network (refused, reset, closed, TLS failure), Code::timeout,
+  // Throws hse::Error: Code::network (refused, reset, closed, a failed TLS handshake),
+  // Code::tls (the certificate failed verification: CA, expiry, host name), Code::timeout,
   // Code::server (a limit broken, a malformed answer), Code::invalid (unknown method,
   // a target not starting with '/'). Messages name the method and the redacted URL only.
   Response send(const Request& request) override;

@@ -150,7 +150,11 @@ void Connection::connect() {
     if (ec) {
       std::string why = ec.message();
       long verify = SSL_get_verify_result(ssl);
-      if (verify != X509_V_OK) why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
+      // A certificate that does not verify will not verify on retry: its own class, not
+      // transient, so a daemon stops retrying it and says why.
+      if (verify != X509_V_OK)
+        throw Error(Code::tls, "TLS handshake with " + peer + " failed: certificate verification failed: " +
+                                   X509_verify_cert_error_string(verify));
       throw Error(Code::network, "TLS handshake with " + peer + " failed: " + why);
     }
   }

@@ -32,7 +32,7 @@ namespace {
 const char* const kIncident = "statuspage_incident";
 const char* const kComment = "statuspage_comment";
 
-// The API's list filters (shared/api/004), in the order they are sent.
+// The API's list filters (docs/api/004), in the order they are sent.
 const char* const kFilters[] = {"status",          "severity",      "scope",       "service",
                                 "external_reference", "impact_before", "impact_after"};
 // What POST /incident/create accepts; status and the state dates are the server's.

@@ -1,4 +1,4 @@
-// The status-page Incident API (shared/api/004, completed by README.md beside this
+// The status-page Incident API (docs/api/004, completed by README.md beside this
 // file) as an engine::sync::Remote for the entities statuspage_incident and
 // statuspage_comment. The server's integer ids cross the interface as decimal strings
 // ("42"); a comment's `internal` as a boolean.

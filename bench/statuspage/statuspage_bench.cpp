@@ -43,7 +43,9 @@ json incident(int i, const std::string& tag) {
 }
 
 json raw_run(const std::string& url) {
-  auto remote = hse::adapters::statuspage::connect_statuspage({kToken}, url, {});
+  hse::adapters::statuspage::StatusPageOptions options;
+  options.access_token = kToken;
+  auto remote = hse::adapters::statuspage::connect_statuspage(std::move(options), url, {});
   auto t0 = SteadyClock::now();
   for (int i = 0; i < kIncidents; ++i) {
     json created = remote->create("statuspage_incident", incident(i, "raw"));

@@ -1,12 +1,16 @@
 #include "bindings/cli/cli_commands.hpp"
 
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
 
 #include "adapters/remote_factory.hpp"
 #include "bindings/cli/daemon.hpp"
 #include "core/json_input.hpp"
 #include "core/secret_file.hpp"
-#include <iostream>
-#include <sstream>
+#include "engine/engine.hpp"
 
 namespace hse::cli {
 
@@ -20,98 +24,67 @@ std::unique_ptr<engine::Engine> open(const std::string& db) {
   return engine::Engine::open(db, json::object(), options);
 }
 
-// The values after each `flag` in args.
-std::vector<std::string> flag_values(const Args& args, const std::string& flag) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == flag) out.push_back(args[i + 1]);
-  return out;
-}
-// The value after the first `flag`, or "".
-std::string flag_value(const Args& args, const std::string& flag) {
-  auto all = flag_values(args, flag);
-  return all.empty() ? "" : all.front();
-}
-bool has_flag(const Args& args, const std::string& flag) {
-  for (const auto& a : args)
-    if (a == flag) return true;
-  return false;
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
 }
 
-json cmd_init(const std::string& db, const Args& args) {
-  json remote = json::object();
-  const std::string kind = flag_value(args, "--kind").empty() ? "fourhse" : flag_value(args, "--kind");
-  if (kind != "fourhse" && kind != "statuspage")
-    throw Error(Code::invalid, "unknown remote kind '" + kind + "'", {{"--kind", "must be fourhse or statuspage"}});
-  if (kind == "statuspage" && !flag_value(args, "--oauth-token-url").empty())
+// A --ca-file must be a readable file holding a PEM certificate: checked at init, so
+// a typo fails there and not at the first sync.
+void check_ca_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(Code::invalid, "cannot read --ca-file " + path, {{"--ca-file", "file cannot be read"}});
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (ss.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    throw Error(Code::invalid, "--ca-file " + path + " holds no PEM certificate",
+                {{"--ca-file", "must hold PEM certificates"}});
+}
+
+struct InitArgs {
+  std::string kind = "fourhse", remote, token, token_file, oauth_token_url, client_id, username, password_file,
+              ca_file, config;
+  std::vector<std::string> projects;
+};
+
+json cmd_init(const std::string& db, const InitArgs& a) {
+  if (a.kind != "fourhse" && a.kind != "statuspage")
+    throw Error(Code::invalid, "unknown remote kind '" + a.kind + "'", {{"--kind", "must be fourhse or statuspage"}});
+  if (a.kind == "statuspage" && !a.oauth_token_url.empty())
     throw Error(Code::invalid, "the status-page API takes a bearer token, not OAuth", {{"--oauth-token-url", "is for --kind fourhse"}});
-  if (kind == "statuspage" && !flag_values(args, "--project").empty())
+  if (a.kind == "statuspage" && !a.projects.empty())
     throw Error(Code::invalid, "the status-page API has no projects", {{"--project", "is for --kind fourhse"}});
-  remote["kind"] = kind;
-  std::string url = flag_value(args, "--remote");
-  if (url.empty()) throw Error(Code::invalid, "init needs --remote URL", {{"--remote", "is required"}});
-  remote["url"] = url;
-  std::string token = flag_value(args, "--token");
-  if (token.empty() && !flag_value(args, "--token-file").empty())
-    token = read_secret_file(flag_value(args, "--token-file"), "--token-file");
-  if (token.empty() && std::getenv("HSE_TOKEN")) token = std::getenv("HSE_TOKEN");
+  if (a.remote.empty()) throw Error(Code::invalid, "init needs --remote URL", {{"--remote", "is required"}});
+  json remote = {{"kind", a.kind}, {"url", a.remote}};
+  std::string token = a.token;
+  if (token.empty() && !a.token_file.empty()) token = read_secret_file(a.token_file, "--token-file");
+  if (token.empty()) token = env("HSE_TOKEN");
   if (!token.empty()) {
     remote["access_token"] = token;
-  } else if (!flag_value(args, "--oauth-token-url").empty()) {
-    std::string password = flag_value(args, "--password-file").empty()
-                               ? (std::getenv("HSE_PASSWORD") ? std::getenv("HSE_PASSWORD") : "")
-                               : read_secret_file(flag_value(args, "--password-file"), "--password-file");
-    remote["oauth"] = {{"token_url", flag_value(args, "--oauth-token-url")},
-                       {"client_id", flag_value(args, "--client-id")},
-                       {"username", flag_value(args, "--username")},
-                       {"password", password}};
+  } else if (!a.oauth_token_url.empty()) {
+    std::string password = a.password_file.empty() ? env("HSE_PASSWORD") : read_secret_file(a.password_file, "--password-file");
+    remote["oauth"] = {{"token_url", a.oauth_token_url}, {"client_id", a.client_id}, {"username", a.username}, {"password", password}};
+  }
+  if (!a.ca_file.empty()) {
+    check_ca_file(a.ca_file);
+    remote["ca_file"] = a.ca_file;
   }
   json config = {{"remote", remote}};
-  if (!flag_value(args, "--ca-file").empty()) config["remote"]["ca_file"] = flag_value(args, "--ca-file");
-  auto projects = flag_values(args, "--project");
-  if (!projects.empty()) config["scopes"] = {{"projects", projects}};
+  if (!a.projects.empty()) config["scopes"] = {{"projects", a.projects}};
   // Anything else of the configuration (policies, sync settings), merged over the above.
-  if (!flag_value(args, "--config").empty()) {
-    json extra = parse_json_arg(flag_value(args, "--config"), "--config");
+  if (!a.config.empty()) {
+    json extra = parse_json_arg(a.config, "--config");
     if (!extra.is_object()) throw Error(Code::invalid, "--config must be a JSON object", {{"--config", "must be a JSON object"}});
     if (extra.contains("remote")) throw Error(Code::invalid, "--config cannot set the remote", {{"--config", "remote is set by --remote"}});
     config.merge_patch(extra);
   }
-  auto engine = engine::Engine::open(db, config);
+  // The engine checks every key (docs/CONFIG.md) before it stores anything.
+  engine::Engine::open(db, config);
   // Never echo the secrets back.
-  return {{"initialized", db}, {"kind", kind}, {"remote", url}, {"projects", projects}};
+  return {{"initialized", db}, {"kind", a.kind}, {"remote", a.remote}, {"projects", a.projects}};
 }
 
-json cmd_create(const std::string& db, const Args& a) { return open(db)->create(a[0], parse_json_arg(a[1], "JSON")); }
-json cmd_update(const std::string& db, const Args& a) {
-  return open(db)->update(a[0], a[1], parse_json_arg(a[2], "JSON"));
-}
-json cmd_delete(const std::string& db, const Args& a) {
-  open(db)->remove(a[0], a[1], has_flag(a, "--cascade"));
-  return {{"deleted", a[1]}, {"entity", a[0]}};
-}
-json cmd_get(const std::string& db, const Args& a) {
-  auto row = open(db)->get(a[0], a[1]);
-  if (!row) throw Error(Code::not_found, "no " + a[0] + " with id " + a[1]);
-  return *row;
-}
-json cmd_query(const std::string& db, const Args& a) {
-  return open(db)->query(a[0], a.size() > 1 ? parse_json_arg(a[1], "QUERY_JSON") : json::object());
-}
-json cmd_journal(const std::string& db, const Args&) {
-  json out = json::array();
-  for (const auto& e : open(db)->journal()) out.push_back(e.to_json());
-  return out;
-}
-json cmd_history(const std::string& db, const Args& a) {
-  json out = json::array();
-  for (const auto& v : open(db)->history(a[0], a[1])) out.push_back(v.to_json());
-  return out;
-}
-
-json cmd_status(const std::string& db, const Args&) { return open(db)->status(); }
-
-json cmd_sync(const std::string& db, const Args&) {
+json cmd_sync(const std::string& db) {
   auto engine = open(db);
   engine->set_event_sink([](const json& ev) {
     if (ev["type"] == "page")
@@ -122,49 +95,140 @@ json cmd_sync(const std::string& db, const Args&) {
     // The round's report is still printed: it tells what was done before the failure.
     std::cout << report.dump(2) << std::endl;
     const json& err = report["error"];
-    Code code = Code::server;
-    for (int c = 1; c <= int(Code::busy); ++c)
-      if (err["code"] == code_name(Code(c))) code = Code(c);
-    throw Error(code, err["message"].get<std::string>());
+    throw Error(code_from_name(err.value("code", "")).value_or(Code::server), err["message"].get<std::string>());
   }
   return report;
 }
 
-json cmd_conflicts(const std::string& db, const Args&) {
+template <class T>
+json as_array(const std::vector<T>& items) {
   json out = json::array();
-  for (const auto& c : open(db)->conflicts()) out.push_back(c.to_json());
+  for (const auto& i : items) out.push_back(i.to_json());
   return out;
-}
-
-json cmd_resolve(const std::string& db, const Args& a) {
-  std::string take = flag_value(a, "--take");
-  if (take.empty()) throw Error(Code::invalid, "resolve needs --take local|remote|JSON", {{"--take", "is required"}});
-  json resolution = (take == "local" || take == "remote") ? json{{"take", take}} : json{{"row", parse_json_arg(take, "--take")}};
-  open(db)->resolve(a[0], resolution);
-  return {{"resolved", a[0]}};
 }
 
 }  // namespace
 
 int exit_code(Code c) { return c == Code::ok ? 0 : 10 + int(c); }
 
-const std::vector<Command>& commands() {
-  static const std::vector<Command> all = {
-      {"init", "[--kind fourhse|statuspage] --remote URL (--token T | --token-file F | --oauth-token-url U --client-id C --username N --password-file F) [--project ID]... [--ca-file F] [--config JSON] (policies, sync settings; HSE_TOKEN / HSE_PASSWORD from the environment)", 0, cmd_init},
-      {"create", "ENTITY JSON", 2, cmd_create},
-      {"update", "ENTITY ID JSON", 3, cmd_update},
-      {"delete", "ENTITY ID [--cascade]", 2, cmd_delete},
-      {"get", "ENTITY ID", 2, cmd_get},
-      {"query", "ENTITY [QUERY_JSON]", 1, cmd_query},
-      {"journal", "", 0, cmd_journal},
-      {"status", "", 0, cmd_status},
-      {"sync", "", 0, cmd_sync},
-      {"run", "[--interval SECONDS]", 0, run_daemon},
-      {"conflicts", "", 0, cmd_conflicts},
-      {"resolve", "CONFLICT_ID --take local|remote|JSON", 3, cmd_resolve},
-      {"history", "ENTITY ID", 2, cmd_history},
-  };
-  return all;
+void add_commands(CLI::App& app, const std::string& db, std::function<json()>& action) {
+  // Each command's arguments are shared by the parser (which fills them) and the
+  // action (which reads them after parse()).
+  {
+    auto a = std::make_shared<InitArgs>();
+    auto* c = app.add_subcommand("init", "make (or reconfigure) a replica of a remote");
+    // Checked by init (exit code invalid, naming the flag), not by the parser (usage).
+    c->add_option("--kind", a->kind, "the remote's API: fourhse (the default) or statuspage");
+    c->add_option("--remote", a->remote, "the API's base URL (required)");
+    c->add_option("--token", a->token, "a static token (prefer --token-file or HSE_TOKEN)");
+    c->add_option("--token-file", a->token_file, "a file holding the token");
+    c->add_option("--oauth-token-url", a->oauth_token_url, "4HSE: the OAuth2 password-grant token endpoint");
+    c->add_option("--client-id", a->client_id, "4HSE: the OAuth2 client id");
+    c->add_option("--username", a->username, "4HSE: the account's user name");
+    c->add_option("--password-file", a->password_file, "4HSE: a file holding the password (or HSE_PASSWORD)");
+    c->add_option("--project", a->projects, "4HSE: a project to mirror (repeatable; default all)");
+    c->add_option("--ca-file", a->ca_file, "PEM CA certificates to trust instead of the system's");
+    c->add_option("--config", a->config, "JSON merged into the configuration: policies, sync, durability (docs/CONFIG.md)");
+    c->callback([&action, &db, a] { action = [&db, a] { return cmd_init(db, *a); }; });
+  }
+  {
+    auto* c = app.add_subcommand("create", "create a row offline; prints it");
+    auto entity = std::make_shared<std::string>(), body = std::make_shared<std::string>();
+    c->add_option("ENTITY", *entity)->required();
+    c->add_option("JSON", *body)->required();
+    c->callback([&action, &db, entity, body] {
+      action = [&db, entity, body] { return open(db)->create(*entity, parse_json_arg(*body, "JSON")); };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("update", "update a row offline with a patch; prints it");
+    auto entity = std::make_shared<std::string>(), id = std::make_shared<std::string>(), body = std::make_shared<std::string>();
+    c->add_option("ENTITY", *entity)->required();
+    c->add_option("ID", *id)->required();
+    c->add_option("JSON", *body)->required();
+    c->callback([&action, &db, entity, id, body] {
+      action = [&db, entity, id, body] { return open(db)->update(*entity, *id, parse_json_arg(*body, "JSON")); };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("delete", "delete a row offline");
+    auto entity = std::make_shared<std::string>(), id = std::make_shared<std::string>();
+    auto cascade = std::make_shared<bool>(false);
+    c->add_option("ENTITY", *entity)->required();
+    c->add_option("ID", *id)->required();
+    c->add_flag("--cascade", *cascade, "delete its children too");
+    c->callback([&action, &db, entity, id, cascade] {
+      action = [&db, entity, id, cascade] {
+        open(db)->remove(*entity, *id, *cascade);
+        return json{{"deleted", *id}, {"entity", *entity}};
+      };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("get", "a row by id (local or server id)");
+    auto entity = std::make_shared<std::string>(), id = std::make_shared<std::string>();
+    c->add_option("ENTITY", *entity)->required();
+    c->add_option("ID", *id)->required();
+    c->callback([&action, &db, entity, id] {
+      action = [&db, entity, id] {
+        auto row = open(db)->get(*entity, *id);
+        if (!row) throw Error(Code::not_found, "no " + *entity + " with id " + *id);
+        return *row;
+      };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("query", "the remote index body answered locally");
+    auto entity = std::make_shared<std::string>(), body = std::make_shared<std::string>();
+    c->add_option("ENTITY", *entity)->required();
+    c->add_option("QUERY_JSON", *body, "filter, sort, page, per-page, history");
+    c->callback([&action, &db, entity, body] {
+      action = [&db, entity, body] {
+        return open(db)->query(*entity, body->empty() ? json::object() : parse_json_arg(*body, "QUERY_JSON"));
+      };
+    });
+  }
+  app.add_subcommand("journal", "the journal's entries: what the next round pushes")->callback([&action, &db] {
+    action = [&db] { return as_array(open(db)->journal()); };
+  });
+  app.add_subcommand("status", "counts of journal entries by state, conflicts, the last sync")->callback([&action, &db] {
+    action = [&db] { return open(db)->status(); };
+  });
+  app.add_subcommand("sync", "one round (push, then pull); prints its report")->callback([&action, &db] {
+    action = [&db] { return cmd_sync(db); };
+  });
+  {
+    auto* c = app.add_subcommand("run", "the daemon: rounds on the interval and after writes; SIGTERM stops it");
+    auto o = std::make_shared<DaemonOptions>();
+    c->add_option("--interval", o->interval_s, "seconds between rounds (overrides sync.interval_s)")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--metrics", o->metrics, "serve Prometheus /metrics and JSON /status on PORT or ADDRESS:PORT (default address 127.0.0.1)");
+    c->callback([&action, &db, o] { action = [&db, o] { return run_daemon(db, *o); }; });
+  }
+  app.add_subcommand("conflicts", "open conflicts, oldest first")->callback([&action, &db] {
+    action = [&db] { return as_array(open(db)->conflicts()); };
+  });
+  {
+    auto* c = app.add_subcommand("resolve", "decide a conflict");
+    auto id = std::make_shared<std::string>(), take = std::make_shared<std::string>();
+    c->add_option("CONFLICT_ID", *id)->required();
+    c->add_option("--take", *take, "local, remote, or the row as JSON")->required();
+    c->callback([&action, &db, id, take] {
+      action = [&db, id, take] {
+        json resolution = (*take == "local" || *take == "remote") ? json{{"take", *take}}
+                                                                  : json{{"row", parse_json_arg(*take, "--take")}};
+        open(db)->resolve(*id, resolution);
+        return json{{"resolved", *id}};
+      };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("history", "every version a row has had here, oldest first");
+    auto entity = std::make_shared<std::string>(), id = std::make_shared<std::string>();
+    c->add_option("ENTITY", *entity)->required();
+    c->add_option("ID", *id)->required();
+    c->callback([&action, &db, entity, id] { action = [&db, entity, id] { return as_array(open(db)->history(*entity, *id)); }; });
+  }
 }
 
 }  // namespace hse::cli

@@ -1,28 +1,22 @@
-// The commands of hse-sync. Each takes its arguments after the command name and
-// returns the JSON it prints on stdout; failures throw hse::Error.
+// The commands of hse-sync, as CLI11 subcommands. Each parses its own arguments
+// (with --help per command, typo hints and --flag=value) and, when chosen, returns
+// the JSON hse-sync prints on stdout; failures throw hse::Error.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "core/error.hpp"
-#include "engine/engine.hpp"
 
 namespace hse::cli {
 
 using json = nlohmann::json;
-using Args = std::vector<std::string>;
 
-struct Command {
-  std::string name;
-  std::string usage;  // the arguments, for --help
-  size_t min_args;
-  std::function<json(const std::string& db_path, const Args& args)> run;
-};
-
-const std::vector<Command>& commands();
+// Adds every command to `app`. After app.parse(), `action` holds the chosen one.
+// `db` is read when the action runs (it is parsed with the commands).
+void add_commands(CLI::App& app, const std::string& db, std::function<json()>& action);
 
 // The exit code of an error class: 10 + the C API's hse_code (2 is a usage error).
 int exit_code(Code c);

@@ -10,7 +10,13 @@
 #include <mutex>
 
 #include "adapters/remote_factory.hpp"
+#include "bindings/cli/metrics.hpp"
+#include "bindings/cli/metrics_server.hpp"
 #include "engine/engine.hpp"
+
+#ifdef HSE_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 namespace hse::cli {
 
@@ -19,7 +25,15 @@ namespace {
 using json = nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 
-// Writes the round log and the progress line; called on the syncing thread.
+// Tells systemd where the daemon is (Type=notify); nothing without libsystemd or
+// outside systemd (sd_notify is a no-op when NOTIFY_SOCKET is unset).
+void notify_systemd([[maybe_unused]] const char* state) {
+#ifdef HSE_HAVE_SYSTEMD
+  sd_notify(0, state);
+#endif
+}
+
+// Writes the round log and the progress line; called on the engine's event thread.
 class Reporter {
  public:
   explicit Reporter(bool tty) : tty_(tty) {}
@@ -67,26 +81,24 @@ class Reporter {
   uint64_t rounds_ = 0;
 };
 
-std::unique_ptr<engine::Engine> open_engine(const std::string& db, const json& overrides, Reporter& reporter) {
+std::unique_ptr<engine::Engine> open_engine(const std::string& db, const json& overrides, Reporter& reporter,
+                                            Metrics& metrics) {
   engine::EngineOptions options;
   options.remote_factory = adapters::make_remote;
   auto e = engine::Engine::open(db, overrides, options);
-  e->set_event_sink([&reporter](const json& ev) { reporter.on_event(ev); });
+  e->set_event_sink([&reporter, &metrics](const json& ev) {
+    reporter.on_event(ev);
+    metrics.on_event(ev);
+  });
+  metrics.set_status_source([engine = e.get()] { return engine->status(); });
   return e;
 }
 
 }  // namespace
 
-json run_daemon(const std::string& db, const std::vector<std::string>& args) {
+json run_daemon(const std::string& db, const DaemonOptions& options) {
   json overrides = json::object();
-  for (size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == "--interval") {
-      try {
-        overrides["sync"]["interval_s"] = std::stod(args[i + 1]);
-      } catch (...) {
-        throw Error(Code::invalid, "--interval takes seconds", {{"--interval", "must be a number of seconds"}});
-      }
-    }
+  if (options.interval_s > 0) overrides["sync"]["interval_s"] = options.interval_s;
 
   // Signals are taken synchronously by this thread only: block them before any
   // other thread starts, so that none of the engine's threads is interrupted.
@@ -98,8 +110,16 @@ json run_daemon(const std::string& db, const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Reporter reporter(::isatty(STDERR_FILENO));
-  auto engine = open_engine(db, overrides, reporter);
+  Metrics metrics;
+  auto engine = open_engine(db, overrides, reporter, metrics);
+  // Declared after the engine: stopped (and its scrapes done) before the engine goes.
+  std::unique_ptr<MetricsServer> server;
+  if (!options.metrics.empty()) {
+    server = std::make_unique<MetricsServer>(metrics, options.metrics);
+    std::fprintf(stderr, "hse-sync: metrics on http://%s/metrics\n", server->address().c_str());
+  }
   engine->start();
+  notify_systemd("READY=1");
   std::fprintf(stderr, "hse-sync: syncing %s (SIGINT/SIGTERM to stop, SIGHUP to reload)\n", db.c_str());
   int64_t seen_version = engine->data_version();
   int stop_signal = 0;
@@ -110,11 +130,14 @@ json run_daemon(const std::string& db, const std::vector<std::string>& args) {
       stop_signal = sig;
     } else if (sig == SIGHUP) {
       std::fprintf(stderr, "hse-sync: reloading the configuration\n");
+      notify_systemd("RELOADING=1");
       engine->stop();
+      metrics.set_status_source(nullptr);  // no scrape reads the engine that goes
       engine.reset();
-      engine = open_engine(db, overrides, reporter);
+      engine = open_engine(db, overrides, reporter, metrics);
       engine->start();
       seen_version = engine->data_version();
+      notify_systemd("READY=1");
     } else {
       // Another process (hse-sync create, an app) wrote to the replica.
       int64_t v = engine->data_version();
@@ -125,6 +148,7 @@ json run_daemon(const std::string& db, const std::vector<std::string>& args) {
     }
   }
   std::fprintf(stderr, "hse-sync: stopping after the current page\n");
+  notify_systemd("STOPPING=1");
   engine->stop();
   json status = engine->status();
   return {{"stopped", stop_signal == SIGINT ? "SIGINT" : "SIGTERM"}, {"rounds", reporter.rounds()}, {"status", status}};

@@ -23,6 +23,19 @@ Policy policy_from(const std::string& s) {
               {{"policies", "must be one of merge, server_wins, client_wins, manual, callback"}});
 }
 
+namespace {
+
+// The policy named at configuration key `key`; the refusal names that key.
+Policy policy_at(const std::string& key, const std::string& name) {
+  try {
+    return policy_from(name);
+  } catch (const Error& e) {
+    throw Error(Code::invalid, key + ": " + e.what(), {{key, e.fields().at(0).message}});
+  }
+}
+
+}  // namespace
+
 PolicyTable::PolicyTable(const json& policies) {
   if (policies.is_null()) return;
   if (!policies.is_object()) throw Error(Code::invalid, "policies must be an object", {{"policies", "must be an object"}});
@@ -30,7 +43,7 @@ PolicyTable::PolicyTable(const json& policies) {
     const schema::Entity& e = schema::entity(it.key());
     auto& fields = table_[e.name];
     if (it->is_string()) {
-      fields["*"] = policy_from(it->get<std::string>());
+      fields["*"] = policy_at("policies." + e.name, it->get<std::string>());
       continue;
     }
     if (!it->is_object())
@@ -43,7 +56,7 @@ PolicyTable::PolicyTable(const json& policies) {
       if (!f->is_string())
         throw Error(Code::invalid, "policies." + e.name + "." + f.key() + " must be a policy name",
                     {{"policies." + e.name + "." + f.key(), "must be a policy name"}});
-      fields[f.key()] = policy_from(f->get<std::string>());
+      fields[f.key()] = policy_at("policies." + e.name + "." + f.key(), f->get<std::string>());
     }
   }
 }

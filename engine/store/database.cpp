@@ -42,10 +42,9 @@ Database::Database(const std::string& path) : path_(path), db_(open_file(path)) 
   storage_call("configure replica", [&] {
     sqlite3_busy_handler(db_.getHandle(), retry_often, &busy_since_);
     db_.exec("PRAGMA journal_mode=WAL");
-    // NORMAL in WAL mode: a commit is atomic and the file is never corrupted; on
-    // power loss the last transactions before the most recent checkpoint-sync may
-    // roll back (never half-applied). Row, journal entry and history always go together.
-    db_.exec("PRAGMA synchronous=NORMAL");
+    // FULL until the configuration says otherwise ("durability"): an acknowledged
+    // local write must survive power loss. Row, journal entry and history always go together.
+    db_.exec("PRAGMA synchronous=FULL");
     db_.exec("PRAGMA foreign_keys=ON");
     db_.exec("PRAGMA temp_store=MEMORY");
     // 16 MiB of page cache: with random UUID keys a smaller cache turns inserts into reads.
@@ -67,6 +66,12 @@ Stmt Database::prepare(const std::string& sql) {
 
 int64_t Database::data_version() {
   return storage_call("read data version", [&] { return db_.execAndGet("PRAGMA data_version").getInt64(); });
+}
+
+void Database::set_synchronous_full(bool full) {
+  // NORMAL in WAL mode: a commit is atomic and the file is never corrupted; on power
+  // loss the transactions since the last WAL sync may roll back.
+  storage_call("set durability", [&] { db_.exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); });
 }
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db) {

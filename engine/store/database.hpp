@@ -35,7 +35,7 @@ class Stmt {
 class Database {
  public:
   // Opens (creating if needed) the file at `path` (":memory:" for a private one)
-  // in WAL mode with foreign keys on, synchronous=NORMAL and a 10 s busy timeout.
+  // in WAL mode with foreign keys on, synchronous=FULL and a 10 s busy timeout.
   // Throws hse::Error(Code::storage) when the file cannot be opened.
   explicit Database(const std::string& path);
   Database(const Database&) = delete;
@@ -50,6 +50,9 @@ class Database {
   const std::string& path() const { return path_; }
   // Changes whenever another connection commits to the file (PRAGMA data_version).
   int64_t data_version();
+  // synchronous=FULL (true: a commit survives power loss) or NORMAL (the last commits
+  // before a power loss may roll back, never half-applied). Not inside a transaction.
+  void set_synchronous_full(bool full);
 
  private:
   std::string path_;

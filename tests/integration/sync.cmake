@@ -34,3 +34,10 @@ hse_test(crash_integration_test
   LABELS integration
   TIMEOUT 120)
 add_dependencies(crash_integration_test hse-sync hse-emulator)
+# hse-sync run --metrics (issue 15): /metrics scraped during and after rounds.
+hse_test(metrics_integration_test
+  SOURCES integration/sync/metrics_test.cpp
+  LIBS hse_test_support nlohmann_json::nlohmann_json
+  LABELS integration
+  TIMEOUT 300)
+add_dependencies(metrics_integration_test hse-sync hse-emulator)

@@ -5,6 +5,28 @@
 #include <new>
 
 #include "core/json_input.hpp"
+// hse_code is hse::Code (guarded() casts one to the other): each C value must be the
+// number of the same code in core/error.cpp's table.
+#define HSE_SAME_CODE(c_value, cpp_code) \
+  static_assert(static_cast<int>(c_value) == static_cast<int>(hse::Code::cpp_code), #c_value " is not hse::Code::" #cpp_code)
+HSE_SAME_CODE(HSE_OK, ok);
+HSE_SAME_CODE(HSE_ERR_INVALID, invalid);
+HSE_SAME_CODE(HSE_ERR_NOT_FOUND, not_found);
+HSE_SAME_CODE(HSE_ERR_CONFLICT, conflict);
+HSE_SAME_CODE(HSE_ERR_NETWORK, network);
+HSE_SAME_CODE(HSE_ERR_TIMEOUT, timeout);
+HSE_SAME_CODE(HSE_ERR_AUTH, auth);
+HSE_SAME_CODE(HSE_ERR_RATE_LIMITED, rate_limited);
+HSE_SAME_CODE(HSE_ERR_SERVER, server);
+HSE_SAME_CODE(HSE_ERR_STORAGE, storage);
+HSE_SAME_CODE(HSE_ERR_NO_REMOTE, no_remote);
+HSE_SAME_CODE(HSE_ERR_SCHEMA, schema);
+HSE_SAME_CODE(HSE_ERR_INTERNAL, internal);
+HSE_SAME_CODE(HSE_ERR_CANCELLED, cancelled);
+HSE_SAME_CODE(HSE_ERR_BUSY, busy);
+HSE_SAME_CODE(HSE_ERR_TLS, tls);
+HSE_SAME_CODE(HSE_ERR_UNSETTLED, unsettled);
+#undef HSE_SAME_CODE
 
 namespace hse::capi {
 

@@ -144,4 +144,48 @@ TEST_F(Cli, TheReplicaIsPrivateToItsOwner) {
               std::filesystem::perms::none)
         << db << suffix;
   }
+TEST_F(Cli, InitRefusesABadConfigurationAndStoresNothing) {
+  const std::vector<std::string> remote = {"init", "--remote", "http://127.0.0.1:9", "--token", "t"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = remote;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  };
+  EXPECT_EQ(with({"--config", R"({"policies":{"incident":"bogus"}})"}).code, 11);  // invalid, at init
+  EXPECT_NE(err().find("bogus"), std::string::npos) << err();
+  EXPECT_EQ(with({"--config", R"({"sync":{"push_concurrency":33}})"}).code, 11);
+  EXPECT_NE(err().find("\"field\":\"sync.push_concurrency\""), std::string::npos) << err();
+  EXPECT_NE(err().find("1..32"), std::string::npos) << err();
+  EXPECT_EQ(with({"--config", R"({"sync":{"intervall_s":5}})"}).code, 11);
+  EXPECT_NE(err().find("sync.intervall_s"), std::string::npos) << err();
+  EXPECT_FALSE(std::filesystem::exists(db));  // nothing was created
+
+  EXPECT_EQ(with({"--ca-file", (dir / "missing.pem").string()}).code, 11);
+  EXPECT_NE(err().find("--ca-file"), std::string::npos) << err();
+  std::ofstream(dir / "garbage.pem") << "not a certificate\n";
+  EXPECT_EQ(with({"--ca-file", (dir / "garbage.pem").string()}).code, 11);
+  EXPECT_FALSE(std::filesystem::exists(db));
+
+  ASSERT_EQ(with({"--config", R"({"durability":"normal","sync":{"max_attempts":3}})"}).code, 0) << err();
+  EXPECT_EQ(json::parse(run({"status"}).out)["pending"], 0);
+}
+
+TEST_F(Cli, ArgumentsAsCli11ParsesThem) {
+  // --flag=value, and --db after the command.
+  auto created = run({"create", "project", R"({"name":"Acme","country":"IT"})"});
+  ASSERT_EQ(created.code, 0) << err();
+  const std::string id = json::parse(created.out)["project_id"];
+  EXPECT_EQ(run({"get", "project", id, "--db=" + db}, false).code, 0) << err();
+  // --help per command answers 0 and names the command's options.
+  auto help = run({"init", "--help"}, false);
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("--oauth-token-url"), std::string::npos) << help.out;
+  auto top = run({"--help"}, false);
+  EXPECT_EQ(top.code, 0);
+  EXPECT_NE(top.out.find("26 unsettled"), std::string::npos) << top.out;  // exit codes from the one table
+  // Usage errors are 2: an unknown option, a missing argument, a typo'd command.
+  EXPECT_EQ(run({"delete", "project", id, "--cascadee"}).code, 2);
+  EXPECT_EQ(run({"resolve", "some-id"}).code, 2);  // --take is required
+  EXPECT_EQ(run({"statsu"}).code, 2);
+  EXPECT_EQ(run({"run", "--interval", "-1"}).code, 2);
 }

@@ -27,7 +27,10 @@ class EngineTest : public ::testing::Test {
   void SetUp() override {
     path = temp_path(::testing::UnitTest::GetInstance()->current_test_info()->name());
     clock = std::make_shared<ManualClock>();
-    engine = engine::Engine::open(path, json::object(), {clock, std::make_shared<SeededRandom>(42)});
+    engine::EngineOptions options;
+    options.clock = clock;
+    options.random = std::make_shared<SeededRandom>(42);
+    engine = engine::Engine::open(path, json::object(), std::move(options));
   }
   void TearDown() override {
     engine.reset();

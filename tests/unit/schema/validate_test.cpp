@@ -246,4 +246,24 @@ TEST(Validate, DeeplyNestedJsonFieldsAreRefused) {
   EXPECT_EQ(fields_of(check_create(entity("action"), a)), std::vector<std::string>{"manager"});
   a["manager"] = json::array({json::object({{"id", 1}})});
   EXPECT_TRUE(check_create(entity("action"), a).empty());
+// docs/api/004 types a comment's `internal` as an integer (0/1): what the API
+// accepts, the replica accepts, and stores it as a boolean.
+TEST(Validate, AFlagTakesZeroAndOneAsTheApiDoes) {
+  const Entity& comment = entity("statuspage_comment");
+  auto fields_of = [](const std::vector<FieldError>& errors) {
+    std::vector<std::string> out;
+    for (const auto& e : errors) out.push_back(e.field);
+    return out;
+  };
+  for (json flag : {json(1), json(0), json(true), json(false)})
+    EXPECT_TRUE(fields_of(check_create(comment, {{"incident", "1"}, {"comment", "c"}, {"internal", flag}})).empty())
+        << flag;
+  for (json flag : {json(2), json(-1), json("1"), json(0.5)})
+    EXPECT_EQ(fields_of(check_create(comment, {{"incident", "1"}, {"comment", "c"}, {"internal", flag}})),
+              std::vector<std::string>{"internal"})
+        << flag;
+  EXPECT_EQ(with_booleans(comment, {{"internal", 1}})["internal"], true);
+  EXPECT_EQ(with_booleans(comment, {{"internal", 0}})["internal"], false);
+  EXPECT_EQ(with_booleans(comment, {{"internal", true}})["internal"], true);
+  EXPECT_EQ(with_booleans(comment, {{"comment", 1}})["comment"], 1);  // not a flag: left to validation
 }
