@@ -144,6 +144,8 @@ TEST_F(Cli, TheReplicaIsPrivateToItsOwner) {
               std::filesystem::perms::none)
         << db << suffix;
   }
+}
+
 TEST_F(Cli, InitRefusesABadConfigurationAndStoresNothing) {
   const std::vector<std::string> remote = {"init", "--remote", "http://127.0.0.1:9", "--token", "t"};
   auto with = [&](std::vector<std::string> extra) {

@@ -246,6 +246,8 @@ TEST(Validate, DeeplyNestedJsonFieldsAreRefused) {
   EXPECT_EQ(fields_of(check_create(entity("action"), a)), std::vector<std::string>{"manager"});
   a["manager"] = json::array({json::object({{"id", 1}})});
   EXPECT_TRUE(check_create(entity("action"), a).empty());
+}
+
 // docs/api/004 types a comment's `internal` as an integer (0/1): what the API
 // accepts, the replica accepts, and stores it as a boolean.
 TEST(Validate, AFlagTakesZeroAndOneAsTheApiDoes) {
