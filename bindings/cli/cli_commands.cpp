@@ -188,9 +188,44 @@ void add_commands(CLI::App& app, const std::string& db, std::function<json()>& a
       };
     });
   }
-  app.add_subcommand("journal", "the journal's entries: what the next round pushes")->callback([&action, &db] {
-    action = [&db] { return as_array(open(db)->journal()); };
-  });
+  {
+    auto* c = app.add_subcommand("journal", "the journal's entries: what the next round pushes");
+    auto state = std::make_shared<std::string>(), entity = std::make_shared<std::string>();
+    c->add_option("--state", *state, "only entries in this state: pending, in_flight, rejected, blocked, held");
+    c->add_option("--entity", *entity, "only entries of this entity");
+    c->callback([&action, &db, state, entity] {
+      action = [&db, state, entity] {
+        json filter = json::object();
+        if (!state->empty()) filter["state"] = *state;
+        if (!entity->empty()) filter["entity"] = *entity;
+        return as_array(open(db)->journal(filter));
+      };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("retry", "a held or rejected entry back to pending (its attempts cleared)");
+    auto seq = std::make_shared<int64_t>(0);
+    auto all = std::make_shared<bool>(false);
+    auto* one = c->add_option("SEQ", *seq, "the entry's seq (hse-sync journal)")->check(CLI::PositiveNumber);
+    c->add_flag("--all", *all, "every held and rejected entry")->excludes(one);
+    c->callback([&action, &db, seq, all] {
+      action = [&db, seq, all] {
+        if (!*all && *seq == 0) throw Error(Code::invalid, "retry needs SEQ or --all", {{"SEQ", "required, or --all"}});
+        return json{{"retried", open(db)->retry(*all ? 0 : *seq)}};
+      };
+    });
+  }
+  {
+    auto* c = app.add_subcommand("drop", "discard an entry and its row's other entries: the row returns to the server's version");
+    auto seq = std::make_shared<int64_t>(0);
+    c->add_option("SEQ", *seq, "the entry's seq (hse-sync journal)")->required()->check(CLI::PositiveNumber);
+    c->callback([&action, &db, seq] {
+      action = [&db, seq] {
+        open(db)->drop(*seq);
+        return json{{"dropped", *seq}};
+      };
+    });
+  }
   app.add_subcommand("status", "counts of journal entries by state, conflicts, the last sync")->callback([&action, &db] {
     action = [&db] { return open(db)->status(); };
   });

@@ -65,14 +65,17 @@ Pass push_pass(SyncContext& ctx, SendRunner& runner, std::set<int64_t>& failed) 
         plan.finish(seq);
         break;
       case After::waits:
-        plan.stick(seq, "entry " + std::to_string(seq) + " waits");
+        plan.stick(seq, "entry " + std::to_string(seq) + " waits", true);
+        break;
+      case After::left_to_app:
+        plan.stick(seq, "entry " + std::to_string(seq) + " waits for the app", false);
         break;
       case After::failed:
-        plan.stick(seq, "entry " + std::to_string(seq) + " failed");
+        plan.stick(seq, "entry " + std::to_string(seq) + " failed", true);
         failed.insert(seq);  // once a round: its attempts count across rounds
         break;
       case After::stop:
-        plan.stick(seq, "the round stopped");
+        plan.stick(seq, "the round stopped", false);
         if (const auto* f = std::get_if<Failure>(&outcome); f && !stop) stop = f->error;
         break;
     }

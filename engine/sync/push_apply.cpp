@@ -266,7 +266,7 @@ After apply(SyncContext& ctx, Prepared& p, const Outcome& outcome) {
   if (const auto* c = std::get_if<Conflicted>(&outcome)) {
     apply_conflict(ctx, e, entry, *c);
     // A conflict left to the app keeps the entry (and the row's later entries) back.
-    return ctx.s.conflicts.open_for(e.name, entry.id) ? After::waits : After::done;
+    return ctx.s.conflicts.open_for(e.name, entry.id) ? After::left_to_app : After::done;
   }
   return apply_failure(ctx, p, std::get<Failure>(outcome));
 }

@@ -10,7 +10,8 @@ namespace hse::engine::sync {
 // What the push does next about the entry.
 enum class After {
   done,    // applied: entries waiting for it may go
-  waits,   // set aside (a parent gone there, a conflict left to the app): it and its dependents wait
+  waits,   // set aside (rejected, its parent gone there): its dependents are blocked
+  left_to_app,  // a conflict the app settles: it and its dependents stay pending
   failed,  // failed on its own (attempt counted, maybe held): its dependents wait, the rest goes on
   stop,    // the remote failed as a whole, or the replica did: no more sends this round
 };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/planted.hpp"
 #include "engine/sync/push_send.hpp"
 
 namespace hse::engine::sync {
@@ -80,10 +79,12 @@ PushPlan::PushPlan(SyncContext& ctx, const std::set<int64_t>& failed) : ctx_(ctx
       if (auto base = ctx.s.replica.base(e, entry.id))
         for (auto& r : references_of(e, *base))
           if (std::find(n.refs.begin(), n.refs.end(), r) == n.refs.end()) n.refs.push_back(std::move(r));
-    if (entry.state != State::pending) n.stuck = std::string("entry ") + std::to_string(entry.seq) + " is " +
-                                                 journal::to_string(entry.state);
+    if (entry.state != State::pending) {
+      n.stuck = std::string("entry ") + std::to_string(entry.seq) + " is " + journal::to_string(entry.state);
+      n.blocks = entry.state != State::in_flight;
+    }
     else if (failed.count(entry.seq))
-      n.stuck = "entry " + std::to_string(entry.seq) + " failed this round";
+      n.stuck = "entry " + std::to_string(entry.seq) + " failed this round", n.blocks = true;
     else if (ctx.s.conflicts.open_for(e.name, entry.id))
       n.stuck = "the conflict on " + n.row + " waits for the app";
     else
@@ -103,9 +104,7 @@ std::optional<int64_t> PushPlan::blocker(int64_t seq, const Node& n) const {
   auto consider = [&](int64_t other) {
     if (other < seq && (!first || other < *first)) first = other;
   };
-  if (auto it = by_row_.find(n.row); it != by_row_.end() && !it->second.empty()) {
-    if (!planted::active(planted::Bug::same_row_in_flight)) consider(*it->second.begin());
-  }
+  if (auto it = by_row_.find(n.row); it != by_row_.end() && !it->second.empty()) consider(*it->second.begin());
   for (const auto& r : n.refs)
     if (auto it = by_row_.find(r); it != by_row_.end())
       for (int64_t other : it->second) {
@@ -128,9 +127,10 @@ std::optional<int64_t> PushPlan::next_ready() {
       queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
       return seq;
     }
-    if (nodes_.at(*behind).stuck) {
+    if (const Node& b = nodes_.at(*behind); b.stuck) {
       queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
-      block(seq, *behind);
+      if (b.blocks) block(seq, *behind);
+      else stick(seq, "waits behind entry " + std::to_string(*behind), false);
       continue;  // the entry at i is the next one now
     }
     ++i;  // waits for an entry in flight
@@ -140,7 +140,7 @@ std::optional<int64_t> PushPlan::next_ready() {
 
 void PushPlan::block(int64_t seq, int64_t behind) {
   const std::string why = "waits for entry " + std::to_string(behind);
-  nodes_.at(seq).stuck = why;
+  stick(seq, why, true);
   std::lock_guard lock(ctx_.s.mu);
   store::WriteTransaction tx(ctx_.s.db);
   if (auto entry = ctx_.s.journal.get(seq); entry && entry->state == State::pending) mark_blocked(ctx_, *entry, why);
@@ -155,8 +155,11 @@ void PushPlan::finish(int64_t seq) {
   nodes_.erase(it);
 }
 
-void PushPlan::stick(int64_t seq, const std::string& why) {
-  if (auto it = nodes_.find(seq); it != nodes_.end()) it->second.stuck = why;
+void PushPlan::stick(int64_t seq, const std::string& why, bool blocks) {
+  if (auto it = nodes_.find(seq); it != nodes_.end()) {
+    it->second.stuck = why;
+    it->second.blocks = blocks;
+  }
 }
 
 std::optional<Prepared> PushPlan::prepare(int64_t seq) {
@@ -165,7 +168,7 @@ std::optional<Prepared> PushPlan::prepare(int64_t seq) {
   auto got = s.journal.get(seq);
   if (!got || got->state != State::pending) {
     // Gone (collapsed into nothing, dropped) or changed state since the plan was made.
-    if (got) nodes_.at(seq).stuck = "entry " + std::to_string(seq) + " is " + journal::to_string(got->state);
+    if (got) stick(seq, "entry " + std::to_string(seq) + " is " + journal::to_string(got->state), true);
     else finish(seq);
     return std::nullopt;
   }
@@ -175,7 +178,7 @@ std::optional<Prepared> PushPlan::prepare(int64_t seq) {
   p.entity = &schema::entity(entry.entity);
   const schema::Entity& e = *p.entity;
   if (s.conflicts.open_for(e.name, entry.id)) {
-    nodes_.at(seq).stuck = "the conflict on " + e.name + "/" + entry.id + " waits for the app";
+    stick(seq, "the conflict on " + e.name + "/" + entry.id + " waits for the app", false);
     return std::nullopt;
   }
   auto row = s.replica.get(e, entry.id);
@@ -193,7 +196,7 @@ std::optional<Prepared> PushPlan::prepare(int64_t seq) {
   if (auto wait = row ? waits_for(ctx_, e, *row) : std::nullopt) {
     mark_blocked(ctx_, entry, wait->why);
     tx.commit();
-    nodes_.at(seq).stuck = wait->why;
+    stick(seq, wait->why, true);
     waits_for_creation_ = waits_for_creation_ || wait->until_created;
     return std::nullopt;
   }

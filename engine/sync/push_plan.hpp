@@ -37,7 +37,10 @@ class PushPlan {
   // The entry was answered and applied: what waited for it may go.
   void finish(int64_t seq);
   // The entry will not go this pass: what waits for it is blocked.
-  void stick(int64_t seq, const std::string& why);
+  // `blocks`: what waits for it is blocked (it is held, rejected, failed or blocked
+  // itself); otherwise what waits for it stays pending, untouched (a conflict left to
+  // the app, a round that stopped), as a serial push would leave it.
+  void stick(int64_t seq, const std::string& why, bool blocks);
   // Entries still waiting (for entries in flight).
   bool waiting() const { return !queue_.empty(); }
   // An entry was blocked until a row it names gets its server id (another pass may send it).
@@ -52,6 +55,7 @@ class PushPlan {
     bool changes_existence = false; // a create or a delete
     bool deletes = false;
     std::optional<std::string> stuck;  // why it will not go this pass
+    bool blocks = false;               // stuck: its dependents are blocked (see stick)
   };
   // The earliest unfinished entry before `seq` that it must wait for.
   std::optional<int64_t> blocker(int64_t seq, const Node& n) const;

@@ -286,7 +286,10 @@ struct ServerEdit : Cmd {
   void show(std::ostream& os) const override { os << "another API user: " << w.show(); }
 };
 
-inline void run_round(Sut& s, int client, const json& faults) {
+// `push`: the round's push concurrency (1..8): whatever it is, the outcome must be
+// one a serial push could give.
+inline void run_round(Sut& s, int client, const json& faults, int push) {
+  engine::internals(*s.clients[client].engine).push_concurrency = push;
   if (!faults.empty()) s.set_faults(faults);
   try {
     s.clients[client].engine->sync();
@@ -300,6 +303,7 @@ inline void run_round(Sut& s, int client, const json& faults) {
 struct SyncRound : Cmd {
   int client;
   json faults;
+  int push = *rc::gen::inRange(1, 9).as("push concurrency");
   // A write lands before this request of the round: another API user's on the server,
   // or (local_edit) the syncing client's own user editing a row meanwhile.
   std::optional<int> edit_at;
@@ -341,11 +345,11 @@ struct SyncRound : Cmd {
       t.hook_id = w.id;
       t.hook = [&s, w = w] { s.unfaulted([&] { w.run(s); }); };
     }
-    run_round(s, client, faults);
+    run_round(s, client, faults, push);
     t.disarm();
   }
   void show(std::ostream& os) const override {
-    os << "client " << client << " syncs, faults " << faults.dump();
+    os << "client " << client << " syncs (push concurrency " << push << "), faults " << faults.dump();
     if (edit_at && local_edit)
       os << ", before " << (*edit_at % 2 == 0 ? "the pull of " + local_row.entity : "request " + std::to_string(*edit_at))
          << " its user updates " << local_row.entity << " " << local_row.id << " "
@@ -357,6 +361,7 @@ struct SyncRound : Cmd {
 
 struct CrashRound : Cmd {
   int client;
+  int push = *rc::gen::inRange(1, 9).as("push concurrency");
   int at;
   bool after;
   json faults;
@@ -369,7 +374,7 @@ struct CrashRound : Cmd {
   void run(const Model&, Sut& s) const override {
     s.clients[client].transport->arm(at, after);
     try {
-      run_round(s, client, faults);
+      run_round(s, client, faults, push);
     } catch (const Crash&) {
     }
     s.crash(client);  // killed mid-round (or just after it), reopened from its file

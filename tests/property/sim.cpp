@@ -109,7 +109,9 @@ void Sut::reopen(int i) {
   c.transport->disarm();
   engine::EngineOptions o;
   o.clock = clock;
-  o.random = std::make_shared<SeededRandom>(seed * 1'000'003 + static_cast<uint64_t>(i) * 101 + c.opens++);
+  o.random = std::make_shared<SeededRandom>(seed * 1'000'003 + static_cast<uint64_t>(i) * 101 + c.opens);
+  // Sends run in an order drawn from the seed: concurrent interleavings, replayable.
+  o.push_seed = seed * 7'919 + static_cast<uint64_t>(i) * 31 + c.opens++;
   std::string kind = "fourhse";
   if (remote == RemoteKind::statuspage) {
     adapters::statuspage::StatusPageOptions so;

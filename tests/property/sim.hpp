@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine_impl.hpp"
+
 #include "adapters/emulator/emulator.hpp"
 #include "adapters/emulator/in_process_transport.hpp"
 #include "adapters/fourhse/fourhse_remote.hpp"

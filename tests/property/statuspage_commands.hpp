@@ -297,8 +297,9 @@ struct ServerEdit : Cmd {
 
 // One round of `client` under `faults`, bracketed by snapshots (SpWorld::round_start);
 // the round counts as having pulled only if its report is ok.
-inline void sp_round(SpWorld& w, int client, const json& faults) {
+inline void sp_round(SpWorld& w, int client, const json& faults, int push) {
   Sut& s = w.sut;
+  engine::internals(*s.clients[client].engine).push_concurrency = push;
   w.round_start(client);
   if (!faults.empty()) s.set_faults(faults);
   bool ok = false;
@@ -316,6 +317,7 @@ inline void sp_round(SpWorld& w, int client, const json& faults) {
 struct SyncRound : Cmd {
   int client;
   json faults;
+  int push = *rc::gen::inRange(1, 9).as("push concurrency");
   // The answers of the first `lose` POSTs to `lose_of` are lost (the server applied them).
   int lose = 0;
   std::string lose_of;
@@ -366,7 +368,7 @@ struct SyncRound : Cmd {
         t.find_hook_id = [&w, tag = sw.tag] { return w.server_incident_id(tag).value_or(""); };
       t.hook = [&w, s = sw] { s.run(w); };
     }
-    sp_round(w, client, faults);
+    sp_round(w, client, faults, push);
     t.disarm();
     check_statuspage(w, false);
   }
@@ -383,6 +385,7 @@ struct SyncRound : Cmd {
 
 struct CrashRound : Cmd {
   int client;
+  int push = *rc::gen::inRange(1, 9).as("push concurrency");
   int at;
   bool after;
   json faults;
@@ -395,7 +398,7 @@ struct CrashRound : Cmd {
   void run(const Model&, SpWorld& w) const override {
     w.sut.clients[client].transport->arm(at, after);
     try {
-      sp_round(w, client, faults);
+      sp_round(w, client, faults, push);
     } catch (const Crash&) {
     }
     w.sut.crash(client);  // killed mid-round (or just after it), reopened from its file

@@ -298,13 +298,15 @@ void check_statuspage(SpWorld& w, bool final) {
       sut.listed.emplace_back(entry.entity, entry.id);
     }
   }
-  // Blocked entries wait for a row the server refused, and that can only be an incident.
+  // Blocked entries wait for a row the server refused: a comment's incident, or the
+  // row itself (a later entry of a row whose earlier entry was refused waits behind it).
   for (int i = 0; i < n; ++i)
     for (const auto& entry : sut.clients[i].engine->journal()) {
       if (entry.state != engine::journal::State::blocked) continue;
       auto row = sut.clients[i].engine->get(entry.entity, entry.id);
       std::string parent = row && entry.entity == kComment ? row->value("incident", "") : "";
-      if (parent.empty() || !held[i].count({kIncident, parent}))
+      const bool behind_own_row = held[i].count({entry.entity, entry.id}) > 0;
+      if (!behind_own_row && (parent.empty() || !held[i].count({kIncident, parent})))
         RC_FAIL("client " + std::to_string(i) + " journal entry " + entry.to_json().dump() +
                 " is blocked, but not behind an incident the server refused: " + (row ? row->dump() : "no row"));
     }
