@@ -18,9 +18,9 @@ namespace hse::engine::journal {
 using json = nlohmann::json;
 
 struct Filter {
-  std::optional<State> state;
-  std::optional<std::string> entity;
-  std::optional<std::string> id;
+  std::optional<State> state{};
+  std::optional<std::string> entity{};
+  std::optional<std::string> id{};
 };
 
 class Journal {

@@ -60,14 +60,14 @@ struct SyncContext {
   const std::atomic<bool>* cancel = nullptr;  // set: stop after the current page or entry
   // How long the round waits for another process's round on the same replica.
   std::chrono::milliseconds lock_wait{30000};
-  PushOptions push;
-  std::optional<std::string> entry_failure;  // the first failure of an entry on its own this round
+  PushOptions push{};
+  std::optional<std::string> entry_failure{};  // the first failure of an entry on its own this round
   // A create of a server-assigned row failed with its answer unknown: the row may be
   // on the server under an id we do not know. A pull now would take it for someone
   // else's row; the next round's push looks for it first (find_orphan).
   bool orphan_possible = false;
   // Serialises the resolver's calls: the push's send threads may reach it together.
-  std::mutex resolver_mu;
+  std::mutex resolver_mu{};
 
   // The resolver's answer, or nullopt (none set, or it threw: left to the app).
   std::optional<json> ask_resolver(const json& conflict) {
