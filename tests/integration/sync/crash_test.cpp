@@ -104,7 +104,9 @@ TEST_F(Crash, KilledDaemonAndWritersLoseNothingAcknowledged) {
   for (const auto& [id, name] : acked) {
     auto row = r.get("incident", id);
     ASSERT_TRUE(row) << id << " was acknowledged and is gone";
-    if (maybe.count(id) == 0) EXPECT_EQ((*row)["name"], name) << id;
+    if (maybe.count(id) == 0) {
+      EXPECT_EQ((*row)["name"], name) << id;
+    }
   }
   // The journal drains: a few rounds take up what the killed daemons had in flight.
   for (int round = 0; round < 5 && r.status()["pending"] != 0; ++round) r.run({"sync"});
@@ -112,7 +114,9 @@ TEST_F(Crash, KilledDaemonAndWritersLoseNothingAcknowledged) {
   for (const auto& [id, name] : acked) {
     json on_server = server_view("incident", id);
     ASSERT_FALSE(on_server.is_null()) << id << " acknowledged but never reached the server";
-    if (maybe.count(id) == 0) EXPECT_EQ(on_server["name"], name) << id;
+    if (maybe.count(id) == 0) {
+      EXPECT_EQ(on_server["name"], name) << id;
+    }
   }
   expect_converged({&r});  // includes: no id listed twice on the server, journal empty
 }
