@@ -157,9 +157,15 @@ json Engine::status() {
 std::shared_ptr<sync::Remote> Engine::Impl::remote_for(const json& config) {
   std::lock_guard lock(hooks_mu);
   if (options.remote) return options.remote;
-  json remote_config = config.value("remote", json());
-  if (config::parse(config).remote.url.empty())
+  const config::Config parsed = config::parse(config);
+  if (parsed.remote.url.empty())
     throw Error(Code::no_remote, "no remote is configured for this replica (hse-sync init --remote URL ...)");
+  json remote_config = config::with_defaults(config).value("remote", json());
+  // Unless the app sizes the pool, it holds a connection for every request a round
+  // sends at once (the push's entries, the pull's pages): fewer would make the extra
+  // sends connect afresh each time.
+  if (!config.contains(json::json_pointer("/remote/pool_size")))
+    remote_config["pool_size"] = std::min(64, std::max(parsed.sync.push_concurrency, 2 * parsed.sync.concurrency));
   if (remote && remote_config == this->remote_config) return remote;
   if (!options.remote_factory) throw Error(Code::no_remote, "this build has no adapter for remotes");
   remote = options.remote_factory(remote_config);
@@ -169,8 +175,8 @@ std::shared_ptr<sync::Remote> Engine::Impl::remote_for(const json& config) {
 
 json Engine::sync() {
   auto& m = *impl_;
+  auto remote = m.remote_for(config());
   json cfg = config::with_defaults(config());
-  auto remote = m.remote_for(cfg);
   std::lock_guard round(m.round_mu);
   sync::Resolver resolver;
   {
