@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/planted.hpp"
 #include "engine/sync/push_send.hpp"
 
 namespace hse::engine::sync {
@@ -104,7 +105,10 @@ std::optional<int64_t> PushPlan::blocker(int64_t seq, const Node& n) const {
   auto consider = [&](int64_t other) {
     if (other < seq && (!first || other < *first)) first = other;
   };
-  if (auto it = by_row_.find(n.row); it != by_row_.end() && !it->second.empty()) consider(*it->second.begin());
+  if (auto it = by_row_.find(n.row); it != by_row_.end() && !it->second.empty()) {
+    const int64_t earliest = *it->second.begin();
+    if (!planted::active(planted::Bug::same_row_in_flight) || nodes_.at(earliest).stuck) consider(earliest);
+  }
   for (const auto& r : n.refs)
     if (auto it = by_row_.find(r); it != by_row_.end())
       for (int64_t other : it->second) {
