@@ -2,6 +2,9 @@
 # 4HSE v2 API, and its status-page Incident API) under faults and crashes. Label `property`. Budgets (histories per run) are set per
 # binary below; RC_PARAMS=max_success=N overrides them, RC_PARAMS="seed=S" or
 # "reproduce=..." replays a failure.
+if(NOT HSE_PROPERTY_TESTS)
+  return()
+endif()
 set(HSE_PROP_DIR ${CMAKE_CURRENT_SOURCE_DIR}/property)
 
 # The world, its commands and properties; linked with one engine or the other.
