@@ -155,6 +155,23 @@ std::optional<std::pair<std::string, std::string>> parent_of(const std::string& 
 
 }  // namespace
 
+void tag_failures(const std::function<void()>& steps) {
+  try {
+    steps();
+  } catch (rc::detail::CaseResult& r) {
+    if (r.type == rc::detail::CaseResult::Type::Failure && property_of(r.description) == Prop::harness &&
+        r.description.find(tag(Prop::harness)) == std::string::npos)
+      r.description = tagged(Prop::step, r.description);
+    throw;
+  } catch (const rc::GenerationFailure&) {
+    throw;
+  } catch (const Crash&) {
+    HSE_PROP_FAIL(harness, "a simulated crash escaped its step");
+  } catch (const std::exception& e) {
+    HSE_PROP_FAIL(harness, std::string("exception: ") + e.what());
+  }
+}
+
 void settle(Sut& sut) {
   sut.set_faults(json::object());
   for (auto& c : sut.clients) c.transport->disarm();
@@ -167,7 +184,7 @@ void settle(Sut& sut) {
           for (const auto& j : sut.clients[i].engine->journal()) std::cerr << "  journal " << i << " " << j.to_json().dump() << "\n";
         json report = sut.clients[i].engine->sync();
         if (std::getenv("HSE_SP_DEBUG")) std::cerr << "settle: client " << i << " " << report.dump() << "\n";
-        if (!report["ok"].get<bool>()) RC_FAIL("a clean round failed at client " + std::to_string(i) + ": " + report.dump());
+        if (!report["ok"].get<bool>()) HSE_PROP_FAIL(harness, "a clean round failed at client " + std::to_string(i) + ": " + report.dump());
       }
   };
   clean_rounds();
@@ -195,13 +212,13 @@ void settle_and_check(Sut& sut) {
   // status()) and the entries blocked behind a rejected create.
   std::vector<std::set<std::pair<std::string, std::string>>> held(n);
   for (int i = 0; i < n; ++i) {
-    RC_ASSERT(sut.clients[i].engine->conflicts().empty());
+    HSE_PROP_ASSERT(drained, sut.clients[i].engine->conflicts().empty());
     for (const auto& entry : sut.clients[i].engine->journal()) {
       std::string where = "client " + std::to_string(i) + " journal entry " + entry.to_json().dump();
       if (entry.state != engine::journal::State::rejected && entry.state != engine::journal::State::blocked)
-        RC_FAIL("journal not empty after two clean rounds: " + where);
+        HSE_PROP_FAIL(drained, "journal not empty after two clean rounds: " + where);
       if (entry.state == engine::journal::State::rejected && !entry.errors.is_array())
-        RC_FAIL("a rejection without the server's reasons: " + where);
+        HSE_PROP_FAIL(rejection_earned, "a rejection without the server's reasons: " + where);
       held[i].insert({entry.entity, entry.id});
       sut.listed.emplace_back(entry.entity, entry.id);
     }
@@ -224,18 +241,18 @@ void settle_and_check(Sut& sut) {
         if (held[i].count({e.name, id})) continue;
         auto it = L.find(id);
         if (it == L.end())
-          RC_FAIL("client " + std::to_string(i) + " lacks " + e.name + " " + id + " the server has: " + srow.dump());
+          HSE_PROP_FAIL(convergence, "client " + std::to_string(i) + " lacks " + e.name + " " + id + " the server has: " + srow.dump());
         for (const auto& f : e.fields) {
           json lv = it->second.value(f.name, json());
           json sv = srow.value(f.name, json());
           if (lv != sv)
-            RC_FAIL("client " + std::to_string(i) + " " + e.name + " " + id + "." + f.name + " = " + lv.dump() +
+            HSE_PROP_FAIL(convergence, "client " + std::to_string(i) + " " + e.name + " " + id + "." + f.name + " = " + lv.dump() +
                     " but the server has " + sv.dump());
         }
       }
       for (const auto& [id, lrow] : L)
         if (!held[i].count({e.name, id}) && !S.count(id))
-          RC_FAIL("client " + std::to_string(i) + " has " + e.name + " " + id + " the server does not: " + lrow.dump());
+          HSE_PROP_FAIL(convergence, "client " + std::to_string(i) + " has " + e.name + " " + id + " the server does not: " + lrow.dump());
     }
   }
 
@@ -280,21 +297,21 @@ void settle_and_check(Sut& sut) {
       const auto& [ent, id] = key;
       std::string where = "client " + std::to_string(i) + " history of " + ent + " " + id;
       for (size_t v = 0; v < h.size(); ++v) {
-        if (v > 0 && h[v].version <= h[v - 1].version) RC_FAIL(where + ": versions out of order");
+        if (v > 0 && h[v].version <= h[v - 1].version) HSE_PROP_FAIL(history_order, where + ": versions out of order");
         if (v + 1 < h.size()) {
-          if (!h[v].valid_to) RC_FAIL(where + ": version " + std::to_string(h[v].version) + " overlaps the next");
+          if (!h[v].valid_to) HSE_PROP_FAIL(history_order, where + ": version " + std::to_string(h[v].version) + " overlaps the next");
           if (*h[v].valid_to != h[v + 1].valid_from)
-            RC_FAIL(where + ": gap or overlap between versions " + std::to_string(h[v].version) + " and " +
+            HSE_PROP_FAIL(history_order, where + ": gap or overlap between versions " + std::to_string(h[v].version) + " and " +
                     std::to_string(h[v + 1].version));
         }
-        if (h[v].valid_to && *h[v].valid_to < h[v].valid_from) RC_FAIL(where + ": a version ends before it begins");
+        if (h[v].valid_to && *h[v].valid_to < h[v].valid_from) HSE_PROP_FAIL(history_order, where + ": a version ends before it begins");
         // A pull removes a row only when the server really deleted it.
         if (h[v].op == "delete" && h[v].origin == "pull" && !gone_by_delete(ent, id, 0))
-          RC_FAIL(where + ": removed by a pull though nobody deleted it (version " + std::to_string(h[v].version) + ")");
+          HSE_PROP_FAIL(delete_confirmed, where + ": removed by a pull though nobody deleted it (version " + std::to_string(h[v].version) + ")");
       }
       bool exists = local[i].count(ent) && local[i][ent].count(id);
       if (exists && (h.empty() || h.back().valid_to))
-        RC_FAIL(where + ": the current row has no open version");
+        HSE_PROP_FAIL(history_complete, where + ": the current row has no open version");
     }
 
   // Every acknowledged write is on the server, or was overtaken by a later
@@ -340,18 +357,18 @@ void settle_and_check(Sut& sut) {
         later = later || (b.entity == a.entity && b.id == a.id &&
                           (b.seq > a.seq || (b.op == "create" && b.writer != a.writer && b.writer >= 0)));
       if (later) continue;
-      RC_FAIL(what + ": the row is still on the server " + srow->second.dump());
+      HSE_PROP_FAIL(no_lost_write, what + ": the row is still on the server " + srow->second.dump());
     }
     if (!on_server) {
       if (gone_by_delete(a.entity, a.id, 0) || rec) continue;
-      RC_FAIL(what + ": vanished (not on the server, not deleted by anyone, no conflict or rejection listed)");
+      HSE_PROP_FAIL(no_lost_write, what + ": vanished (not on the server, not deleted by anyone, no conflict or rejection listed)");
     }
     for (auto it = a.fields.begin(); it != a.fields.end(); ++it) {
       if (it.key() == e.key) continue;
       if (srow->second.value(it.key(), json()) == it.value()) continue;
       if (overtaken(it.key()) || rec) continue;
       if (a.entity == "project" && it.key() == "status" && gone_by_delete(a.entity, a.id, 0)) continue;
-      RC_FAIL(what + ": field " + it.key() + " is " + srow->second.value(it.key(), json()).dump() +
+      HSE_PROP_FAIL(no_lost_write, what + ": field " + it.key() + " is " + srow->second.value(it.key(), json()).dump() +
               " on the server; nothing later overwrote it and no conflict was recorded");
     }
   }
@@ -368,14 +385,14 @@ void settle_and_check(Sut& sut) {
   }
   for (const auto& [ent, rows] : server)
     for (const auto& [id, row] : rows)
-      if (!created.count({ent, id})) RC_FAIL(ent + " " + id + " is on the server but nobody created it: " + row.dump());
+      if (!created.count({ent, id})) HSE_PROP_FAIL(no_duplicate, ent + " " + id + " is on the server but nobody created it: " + row.dump());
   for (const auto& [ent, rows] : server) {
     std::map<std::string, std::string> seen;
     for (const auto& [id, row] : rows) {
       std::string name = row.value("name", "");
       if (name.rfind("n-", 0) != 0 || name_writes[name] != 1) continue;
       auto [it, fresh] = seen.emplace(name, id);
-      if (!fresh) RC_FAIL(ent + " '" + name + "' exists twice on the server: " + it->second + " and " + id);
+      if (!fresh) HSE_PROP_FAIL(no_duplicate, ent + " '" + name + "' exists twice on the server: " + it->second + " and " + id);
     }
   }
 }

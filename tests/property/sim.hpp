@@ -27,6 +27,7 @@
 #include "adapters/http/client.hpp"
 #include "adapters/statuspage/statuspage_remote.hpp"
 #include "engine/engine.hpp"
+#include "tests/property/properties.hpp"
 #include "schema/catalog.hpp"
 #include "adapters/emulator/process.hpp"
 
@@ -219,7 +220,12 @@ uint16_t shared_emulator_port();
 void settle(Sut& sut);
 
 // settle(), then every property of the issue for the 4HSE entities; failures are
-// reported with RC_ASSERT/RC_FAIL.
+// reported with HSE_PROP_FAIL, naming the property (properties.hpp).
 void settle_and_check(Sut& sut);
+
+// Runs a history's steps and checks so that every failure names what failed: an
+// assertion of a command that names no property is tagged [step], an exception
+// (an hse::Error out of the engine, a harness error) [harness].
+void tag_failures(const std::function<void()>& steps);
 
 }  // namespace hse::prop
