@@ -144,7 +144,30 @@ struct Ack {
   std::string op;   // create | update | delete
   std::string entity;
   std::string id;
-  json fields;  // create body / update patch
+  json fields;     // create body / update patch
+  int64_t at = 0;  // the world's clock when it was acknowledged (versions carry the same clock)
+};
+
+// A record the app can see that explains why an acknowledged write is not on the
+// server: a decision a policy recorded (a history version with origin `conflict`), a
+// conflict the app resolved, or an entry the server refused (and those waiting behind
+// it). It excuses only writes acknowledged before it (`before`), to its row, and:
+//  - field: "" every field of the row, else that one field;
+//  - sides: when not empty, only a write whose value one of these rows has (the sides
+//    the record keeps in history: the value lost is there for the app to see);
+//  - writer: -2 any writer, else only that writer's; not_writer: any writer but that one;
+//  - writes / deletes: it excuses field writes, a delete of the row (a decision about
+//    the row's existence), or both.
+struct Excuse {
+  std::string entity, id;
+  std::string field;        // "" every field
+  int64_t before = 0;
+  std::vector<json> sides;  // rows; when not empty, the write's value must be one of theirs
+  int writer = -2;          // -2: any writer
+  int not_writer = -2;      // -2: none excluded
+  bool writes = true;       // excuses field writes
+  bool deletes = false;     // excuses a delete of the row
+  std::string why;
 };
 
 struct Client {
@@ -191,7 +214,7 @@ class Sut {
     reopen(i);
   }
   void ack(int writer, std::string op, std::string entity, std::string id, json fields) {
-    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(id), std::move(fields)});
+    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(id), std::move(fields), clock->now_ms()});
   }
 
   Mode mode;
@@ -204,6 +227,8 @@ class Sut {
   int per_page = 2;  // small pages: scans span pages, so concurrent writes can move rows between them
   // Conflicts and rejections the app was shown (listed) during the settle phase.
   std::vector<std::pair<std::string, std::string>> listed;  // entity, id
+  // What the app resolved during the settle phase (settle_and_check adds the rest).
+  std::vector<Excuse> excuses;
 
  private:
   std::filesystem::path dir_;
