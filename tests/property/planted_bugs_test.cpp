@@ -144,3 +144,33 @@ TEST(PlantedBugs, RemapForgettingReferencesIsCaught) {
 TEST(PlantedBugs, UpdateIgnoringServerChangesIsCaught) {
   EXPECT_TRUE(caught(Suite::statuspage, Bug::update_ignores_server_changes, {Prop::no_lost_write}));
 }
+
+// The harness's own checks bite. [blocked-waits]: an action blocked behind its
+// office's create, which the server refused (a name taken in the project), passes;
+// once that refusal is retried (pending again, the action still blocked) it fails.
+TEST(PropertyChecks, BlockedEntryMustWaitBehindARefusal) {
+  Sut sut(Mode::in_process, 2, 11);
+  Model model = initial_model(sut);
+  seed_server(sut, model);
+  const std::string project = model.rows[0].id;
+  for (auto& c : sut.clients) ASSERT_TRUE(c.engine->sync()["ok"].get<bool>());
+  const std::string first = "00000000-0000-4000-a000-000000000001", second = "00000000-0000-4000-a000-000000000002";
+  sut.clients[0].engine->create("office", {{"office_id", first}, {"project_id", project}, {"name", "Main"}});
+  sut.clients[0].engine->sync();
+  auto& late = *sut.clients[1].engine;  // does not know the name is taken
+  late.create("office", {{"office_id", second}, {"project_id", project}, {"name", "Main"}});
+  late.create("action", {{"action_id", "00000000-0000-4000-a000-000000000003"}, {"name", "n-a"}, {"action_type", "CHECK"},
+                         {"subtenant_id", second}, {"tenant_id", project}});
+  late.sync();
+  auto refused = late.journal({{"state", "rejected"}});
+  ASSERT_EQ(refused.size(), 1u);
+  ASSERT_EQ(late.journal({{"state", "blocked"}}).size(), 1u);
+  EXPECT_EQ(check_blocked_waits(sut, 1), 1);
+  late.retry(refused[0].seq);
+  try {
+    check_blocked_waits(sut, 1);
+    ADD_FAILURE() << "a blocked entry behind a pending one passed";
+  } catch (const rc::detail::CaseResult& r) {
+    EXPECT_EQ(property_of(r.description), Prop::blocked_waits) << r.description;
+  }
+}

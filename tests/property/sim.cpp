@@ -222,6 +222,52 @@ bool excused(const Sut& sut, const Ack& a, const std::optional<std::string>& fie
 
 }  // namespace
 
+int check_blocked_waits(Sut& sut, int i) {
+  auto& eng = *sut.clients[i].engine;
+  const auto journal = eng.journal();
+  using Row = std::pair<std::string, std::string>;
+  // The rows a row references, by any version this replica has of it (the push plan
+  // looks at the row and at its base).
+  std::map<Row, std::set<Row>> refs;
+  auto refs_of = [&](const Row& row) -> const std::set<Row>& {
+    auto [it, fresh] = refs.try_emplace(row);
+    if (!fresh) return it->second;
+    const schema::Entity& e = schema::entity(row.first);
+    std::vector<json> versions;
+    if (auto now = eng.get(row.first, row.second)) versions.push_back(*now);
+    for (const auto& v : eng.history(row.first, row.second)) versions.push_back(v.row);
+    for (const auto& r : versions)
+      for (const auto& f : e.fields)
+        if (!f.references.empty() && !f.read_only && r.is_object() && r.value(f.name, json()).is_string())
+          it->second.insert({f.references, r[f.name].get<std::string>()});
+    return it->second;
+  };
+  using engine::journal::State;
+  std::function<bool(const engine::journal::Entry&, int)> waits = [&](const engine::journal::Entry& b, int depth) {
+    const Row row{b.entity, b.id};
+    for (const auto& a : journal) {
+      if (a.seq == b.seq) continue;
+      const Row other{a.entity, a.id};
+      const bool related = (other == row && a.seq < b.seq) || refs_of(row).count(other) > 0 ||
+                           (b.op == engine::journal::Op::remove && a.seq < b.seq && refs_of(other).count(row) > 0);
+      if (!related) continue;
+      if (a.state == State::rejected || a.state == State::held) return true;
+      if (a.state == State::blocked && depth < 8 && waits(a, depth + 1)) return true;
+    }
+    return false;
+  };
+  int checked = 0;
+  for (const auto& b : journal) {
+    if (b.state != State::blocked) continue;
+    ++checked;
+    if (!waits(b, 0))
+      HSE_PROP_FAIL(blocked_waits, "client " + std::to_string(i) + " journal entry " + b.to_json().dump() +
+                                       " is blocked, but behind no entry the server refused (rejected or held) "
+                                       "of its row, of a row it references, or of a row referencing it");
+  }
+  return checked;
+}
+
 void tag_failures(const std::function<void()>& steps) {
   try {
     steps();
@@ -324,6 +370,10 @@ void settle_and_check(Sut& sut) {
       }
     }
   }
+
+  int blocked = 0;
+  for (int i = 0; i < n; ++i) blocked += check_blocked_waits(sut, i);
+  RC_CLASSIFY(blocked > 0, "blocked entries checked");
 
   std::map<std::string, RowMap> server;
   for (const auto& e : schema::entities())

@@ -248,6 +248,13 @@ void settle(Sut& sut);
 // reported with HSE_PROP_FAIL, naming the property (properties.hpp).
 void settle_and_check(Sut& sut);
 
+// [blocked-waits]: every blocked entry of client i's journal waits behind an entry
+// the server refused (rejected or held), directly or through other blocked entries:
+// an earlier entry of its row, an entry of a row it references (its parent's create),
+// or, for a delete, an earlier entry of a row referencing it (the order push_plan keeps).
+// Answers how many blocked entries it checked.
+int check_blocked_waits(Sut& sut, int i);
+
 // Runs a history's steps and checks so that every failure names what failed: an
 // assertion of a command that names no property is tagged [step], an exception
 // (an hse::Error out of the engine, a harness error) [harness].
