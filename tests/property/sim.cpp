@@ -222,6 +222,47 @@ bool excused(const Sut& sut, const Ack& a, const std::optional<std::string>& fie
 
 }  // namespace
 
+void check_row_history(const std::string& where, const schema::Entity& e, const std::vector<engine::store::Version>& h,
+                       const std::optional<json>& current, const std::vector<LocalWrite>& writes) {
+  for (size_t v = 0; v < h.size(); ++v) {
+    if (v > 0 && h[v].version <= h[v - 1].version) HSE_PROP_FAIL(history_order, where + ": versions out of order");
+    if (v + 1 < h.size()) {
+      if (!h[v].valid_to)
+        HSE_PROP_FAIL(history_order, where + ": version " + std::to_string(h[v].version) + " overlaps the next");
+      if (*h[v].valid_to != h[v + 1].valid_from)
+        HSE_PROP_FAIL(history_order, where + ": gap or overlap between versions " + std::to_string(h[v].version) +
+                                         " and " + std::to_string(h[v + 1].version));
+    }
+    if (h[v].valid_to && *h[v].valid_to < h[v].valid_from)
+      HSE_PROP_FAIL(history_order, where + ": a version ends before it begins");
+  }
+  if (current) {
+    if (h.empty() || h.back().valid_to) HSE_PROP_FAIL(history_complete, where + ": the current row has no open version");
+    for (const auto& f : e.fields)
+      // parent_active is no stored state: a query computes it from the parent's validity.
+      if (f.name != "parent_active" && h.back().row.value(f.name, json()) != current->value(f.name, json()))
+        HSE_PROP_FAIL(history_complete, where + ": the current row's " + f.name + " is " +
+                                            current->value(f.name, json()).dump() + ", its open version's " +
+                                            h.back().row.value(f.name, json()).dump());
+  }
+  size_t next = 0;
+  for (const auto& w : writes) {
+    bool found = false;
+    for (; next < h.size() && !found; ++next) {
+      const auto& v = h[next];
+      if (v.origin != "local" || v.op != w.op) continue;
+      bool same = true;
+      if (w.fields.is_object())
+        for (auto it = w.fields.begin(); it != w.fields.end(); ++it)
+          same = same && v.row.is_object() && v.row.value(it.key(), json()) == it.value();
+      found = same;
+    }
+    if (!found)
+      HSE_PROP_FAIL(history_complete, where + ": the acknowledged local " + w.op + " #" + std::to_string(w.seq) + " " +
+                                          w.fields.dump() + " is not in the writer's history (in the order written)");
+  }
+}
+
 int check_blocked_waits(Sut& sut, int i) {
   auto& eng = *sut.clients[i].engine;
   const auto journal = eng.journal();
@@ -446,22 +487,17 @@ void settle_and_check(Sut& sut) {
     for (const auto& [key, h] : histories[i]) {
       const auto& [ent, id] = key;
       std::string where = "client " + std::to_string(i) + " history of " + ent + " " + id;
-      for (size_t v = 0; v < h.size(); ++v) {
-        if (v > 0 && h[v].version <= h[v - 1].version) HSE_PROP_FAIL(history_order, where + ": versions out of order");
-        if (v + 1 < h.size()) {
-          if (!h[v].valid_to) HSE_PROP_FAIL(history_order, where + ": version " + std::to_string(h[v].version) + " overlaps the next");
-          if (*h[v].valid_to != h[v + 1].valid_from)
-            HSE_PROP_FAIL(history_order, where + ": gap or overlap between versions " + std::to_string(h[v].version) + " and " +
-                    std::to_string(h[v + 1].version));
-        }
-        if (h[v].valid_to && *h[v].valid_to < h[v].valid_from) HSE_PROP_FAIL(history_order, where + ": a version ends before it begins");
+      for (const auto& v : h)
         // A pull removes a row only when the server really deleted it.
-        if (h[v].op == "delete" && h[v].origin == "pull" && !gone_by_delete(ent, id, 0))
-          HSE_PROP_FAIL(delete_confirmed, where + ": removed by a pull though nobody deleted it (version " + std::to_string(h[v].version) + ")");
-      }
-      bool exists = local[i].count(ent) && local[i][ent].count(id);
-      if (exists && (h.empty() || h.back().valid_to))
-        HSE_PROP_FAIL(history_complete, where + ": the current row has no open version");
+        if (v.op == "delete" && v.origin == "pull" && !gone_by_delete(ent, id, 0))
+          HSE_PROP_FAIL(delete_confirmed,
+                        where + ": removed by a pull though nobody deleted it (version " + std::to_string(v.version) + ")");
+      std::optional<json> current;
+      if (auto it = local[i][ent].find(id); it != local[i][ent].end()) current = it->second;
+      std::vector<LocalWrite> writes;
+      for (const auto& a : sut.acks)
+        if (a.writer == i && a.entity == ent && a.id == id) writes.push_back({a.seq, a.op, a.fields});
+      check_row_history(where, schema::entity(ent), h, current, writes);
     }
 
   // Every acknowledged write is on the server, or was overtaken by a later

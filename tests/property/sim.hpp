@@ -255,6 +255,22 @@ void settle_and_check(Sut& sut);
 // Answers how many blocked entries it checked.
 int check_blocked_waits(Sut& sut, int i);
 
+// An acknowledged local write as its writer's history must show it.
+struct LocalWrite {
+  int64_t seq = 0;
+  std::string op;  // create | update | delete
+  json fields;     // create body / update patch; null for a delete
+};
+
+// The history properties of one row in one replica (`where` names both):
+// [history-order] versions in order, each ending where the next begins;
+// [history-complete] the replica's current row (`current`, nullopt when it has none)
+// is the open version, field for field, and each of the writer's acknowledged local
+// writes (`writes`, in the order acknowledged) is a `local` version with its values,
+// in that order.
+void check_row_history(const std::string& where, const schema::Entity& e, const std::vector<engine::store::Version>& h,
+                       const std::optional<json>& current, const std::vector<LocalWrite>& writes);
+
 // Runs a history's steps and checks so that every failure names what failed: an
 // assertion of a command that names no property is tagged [step], an exception
 // (an hse::Error out of the engine, a harness error) [harness].
