@@ -59,6 +59,20 @@ Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k),
     c.path = (dir_ / ("client" + std::to_string(i) + ".db")).string();
     c.policies = json::object();
     c.transport = std::make_shared<SimTransport>(inner[i]);
+    if (remote == RemoteKind::fourhse)
+      c.transport->observe = [this, i](const http::Request& r, const http::Response& resp, bool delivered) {
+        const std::string suffix = "/index";
+        if (recording != i || !delivered || resp.status != 200 || r.method != "POST" || r.target.rfind("/v2/", 0) != 0 ||
+            r.target.size() < suffix.size() || r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
+          return;
+        const std::string entity = r.target.substr(4, r.target.size() - 4 - suffix.size());
+        json rows = json::parse(resp.body, nullptr, false);
+        if (!rows.is_array()) return;
+        const schema::Entity& e = schema::entity(entity);
+        for (const auto& row : rows)
+          if (row.is_object() && row.value(e.key, json()).is_string())
+            deliveries.push_back({i, entity, row[e.key].get<std::string>(), row});
+      };
     clients.push_back(std::move(c));
     reopen(i);
   }
@@ -334,11 +348,46 @@ void settle(Sut& sut) {
   auto clean_rounds = [&] {
     for (int round = 0; round < 2; ++round)
       for (int i = 0; i < n; ++i) {
+        auto& eng = *sut.clients[i].engine;
         if (std::getenv("HSE_SP_DEBUG"))
-          for (const auto& j : sut.clients[i].engine->journal()) std::cerr << "  journal " << i << " " << j.to_json().dump() << "\n";
-        json report = sut.clients[i].engine->sync();
+          for (const auto& j : eng.journal()) std::cerr << "  journal " << i << " " << j.to_json().dump() << "\n";
+        // Rows the pull may leave as they are: an open conflict (the app decides), an
+        // entry in the journal (merged with the server's row), or one of an ancestor.
+        std::set<std::pair<std::string, std::string>> pending;
+        for (const auto& c : eng.conflicts()) pending.insert({c.entity, c.id});
+        for (const auto& j : eng.journal()) pending.insert({j.entity, j.id});
+        sut.deliveries.clear();
+        sut.recording = i;
+        json report = eng.sync();
+        sut.recording = -1;
         if (std::getenv("HSE_SP_DEBUG")) std::cerr << "settle: client " << i << " " << report.dump() << "\n";
         if (!report["ok"].get<bool>()) HSE_PROP_FAIL(harness, "a clean round failed at client " + std::to_string(i) + ": " + report.dump());
+        // Every row this clean round pulled is in the replica's history, as it came.
+        for (const auto& d : sut.deliveries) {
+          std::pair<std::string, std::string> at{d.entity, d.id};
+          json row = d.row;
+          bool skip = false;
+          for (int depth = 0; depth < 4 && !skip; ++depth) {
+            skip = pending.count(at) > 0;
+            auto p = parent_of(at.first, row);
+            if (!p) break;
+            at = *p;
+            row = eng.get(at.first, at.second).value_or(json());
+          }
+          if (skip) continue;
+          const schema::Entity& e = schema::entity(d.entity);
+          bool found = false;
+          for (const auto& v : eng.history(d.entity, d.id)) {
+            bool same = v.row.is_object();
+            for (const auto& f : e.fields)
+              same = same && (f.name == "parent_active" || v.row.value(f.name, json()) == d.row.value(f.name, json()));
+            found = found || same;
+          }
+          if (!found)
+            HSE_PROP_FAIL(history_complete, "client " + std::to_string(i) + " pulled " + d.entity + " " + d.id + " " +
+                                                d.row.dump() + " in a clean round; its history has no such version" +
+                                                debug_row(sut, d.entity, d.id));
+        }
       }
   };
   clean_rounds();

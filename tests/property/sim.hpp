@@ -229,6 +229,15 @@ class Sut {
   std::vector<std::pair<std::string, std::string>> listed;  // entity, id
   // What the app resolved during the settle phase (settle_and_check adds the rest).
   std::vector<Excuse> excuses;
+  // Rows the server's index pages delivered (4HSE) to client `recording` (-1: none),
+  // during settle()'s clean rounds: each must be in its history ([history-complete]).
+  struct Delivery {
+    int client = 0;
+    std::string entity, id;
+    json row;
+  };
+  std::vector<Delivery> deliveries;
+  int recording = -1;
 
  private:
   std::filesystem::path dir_;

@@ -334,6 +334,22 @@ void check_statuspage(SpWorld& w, bool final) {
     }
   }
 
+  // History: in order, the current row its open version, and each of a client's
+  // acknowledged local writes a local version of the row it named, in order.
+  for (int i = 0; i < n; ++i) {
+    auto& eng = *sut.clients[i].engine;
+    std::map<std::pair<std::string, std::string>, std::vector<LocalWrite>> writes;
+    for (const auto& a : w.acks)
+      if (a.writer == i && !a.id.empty()) writes[{a.entity, a.id}].push_back({a.seq, a.op, a.fields});
+    for (const char* name : {kIncident, kComment})
+      for (const auto& [id, row] : local[i][name]) writes.try_emplace({name, id});
+    for (const auto& [key, ws] : writes) {
+      const auto& [name, id] = key;
+      check_row_history("client " + std::to_string(i) + " history of " + name + " " + id, schema::entity(name),
+                        eng.history(name, id), eng.get(name, id), ws);
+    }
+  }
+
   // Ids (local and server) -> tags, for the conflicts and rejections the app was shown.
   std::map<std::pair<std::string, std::string>, std::string> tag_of_id;
   for (const auto& [tag, inc] : w.incidents) {
