@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "engine/sync/replica_state.hpp"
+#include "engine/config/config.hpp"
 #include "engine/merge/policy.hpp"
+#include "engine/sync/replica_state.hpp"
 #include "engine/sync/remote.hpp"
 
 namespace hse::engine::sync {
@@ -55,7 +56,7 @@ struct SyncContext {
   merge::PolicyTable policies;
   Resolver resolver;
   EventSink events;
-  json config;  // the replica's configuration
+  const config::Config& config;  // the replica's, parsed at open
   RoundStats stats;
   const std::atomic<bool>* cancel = nullptr;  // set: stop after the current page or entry
   // How long the round waits for another process's round on the same replica.
