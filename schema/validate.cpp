@@ -298,7 +298,7 @@ IndexQuery parse_index_body(const Entity& e, const json& body) {
     out = int(v);
   };
   positive("page", q.page, 1'000'000'000);
-  positive("per-page", q.per_page, kMaxPerPage);
+  positive("per-page", q.per_page, kFourHsePaging.max_per_page);
   if (auto it = body.find("history"); it != body.end() && !it->is_null()) {
     if (!it->is_boolean()) errors.push_back({"history", "must be a boolean"});
     else q.history = it->get<bool>();

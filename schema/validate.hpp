@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "schema/catalog.hpp"
+#include "schema/paging.hpp"
 
 namespace hse::schema {
 
@@ -70,11 +71,9 @@ struct IndexQuery {
   const Field* sort = nullptr;  // nullptr: by key
   bool descending = false;
   int page = 1;
-  int per_page = 100;
+  int per_page = kFourHsePaging.default_per_page;
   bool history = false;
 };
-constexpr int kDefaultPerPage = 100;
-constexpr int kMaxPerPage = 1000;
 
 // Throws ValidationError naming the offending key ("filter.xyz", "sort", "page", ...).
 IndexQuery parse_index_body(const Entity&, const json& body);

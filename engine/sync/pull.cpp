@@ -7,7 +7,8 @@
 
 #include "engine/store/migrations.hpp"
 #include "engine/sync/apply.hpp"
-#include "schema/validate.hpp"
+#include "schema/catalog.hpp"
+#include "schema/paging.hpp"
 #include "core/planted.hpp"
 
 namespace hse::engine::sync {
@@ -94,7 +95,8 @@ void confirm_by_parent(SyncContext& ctx, const schema::Entity& e, const std::vec
     ctx.check_cancel();
     std::unordered_set<std::string> listed;
     std::vector<json> rows;
-    json body = {{"filter", {{e.parent_field, parent}}}, {"per-page", schema::kMaxPerPage}};
+    const auto& api = e.remote == "statuspage" ? schema::kStatusPagePaging : schema::kFourHsePaging;
+    json body = {{"filter", {{e.parent_field, parent}}}, {"per-page", api.max_per_page}};
     for (int page = 1, pages = 1; page <= pages; ++page) {
       body["page"] = page;
       RemotePage got = ctx.remote.list(e.name, body);

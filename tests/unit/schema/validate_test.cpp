@@ -184,7 +184,7 @@ TEST(IndexBody, ParsesAndNamesBadKeys) {
   };
   expect_bad({{"sort", "description"}}, "sort");
   expect_bad({{"page", 0}}, "page");
-  expect_bad({{"per-page", kMaxPerPage + 1}}, "per-page");
+  expect_bad({{"per-page", kFourHsePaging.max_per_page + 1}}, "per-page");
   expect_bad({{"filter", {{"colour", "red"}}}}, "filter.colour");
   expect_bad({{"history", "yes"}}, "history");
   expect_bad({{"pagesize", 3}}, "pagesize");
