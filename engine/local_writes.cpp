@@ -90,7 +90,7 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
       row[e.recovery_field] = schema::recovery_value(id);
   }
 
-  if (!id.empty() && (s.replica.exists(e, id) || s.journal.delete_entry(e.name, id)))
+  if (!id.empty() && (s.replica.exists(e, id) || s.journal.pending_delete(e.name, id)))
     throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
   store::ReplicaLookup lookup(s.db);
   append(errors, schema::check_relations(e, row, lookup));

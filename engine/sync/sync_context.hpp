@@ -18,7 +18,9 @@ namespace hse::engine::sync {
 
 using json = nlohmann::json;
 
-// Receives events as JSON objects ({"type": ...}); called on the syncing thread.
+// Takes the round's events as JSON objects ({"type": ...}), from the round's
+// threads. The engine's sink only queues them: the app's sink runs on the engine's
+// event thread (engine/sync/event_dispatcher.hpp), never on a round's thread.
 using EventSink = std::function<void(const json& event)>;
 // Decides a conflict (its JSON as hse_conflicts lists it): answers
 // {"take": "local"} | {"take": "remote"} | {"row": {...}}, or nullopt to leave it
