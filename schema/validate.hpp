@@ -50,10 +50,15 @@ std::vector<FieldError> check_relations(const Entity&, const json& row, RowLooku
 // The body of a create with the server's defaults applied (project: status active,
 // type safety; incident: status new).
 json with_defaults(const Entity&, json body);
-// `body` with its boolean fields as JSON booleans: the APIs also take a flag as the
-// integer 0 or 1 (the status-page comment's `internal` is typed integer in
-// docs/api/004), and what the API accepts the replica accepts; it stores true/false.
-json with_booleans(const Entity&, json body);
+// `body` with the values the API types otherwise in the replica's form; what the
+// API accepts, the replica accepts:
+// - a flag given as the integer 0 or 1 (the status-page comment's `internal` is
+//   typed integer in docs/api/004) becomes false/true;
+// - a reference to a row whose id the server assigns, given as a positive integer
+//   (the API's type: a comment's `incident`), becomes its decimal text, the form
+//   the replica names such rows by (a local UUID until the row is pushed).
+// Anything else is left as it is, for validation to judge.
+json in_replica_form(const Entity&, json body);
 // `body` without its read-only fields.
 json without_read_only(const Entity&, json body);
 // Orders field errors as the catalog orders the fields (unknown names last).
