@@ -31,7 +31,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"remote.verify_tls", T::boolean, "true", 0, 0, "", "verify the server's certificate and host name"},
       {"remote.connect_timeout_ms", T::integer, "10000", 1, 600'000, "", "how long a connection may take"},
       {"remote.read_timeout_ms", T::integer, "30000", 1, 3'600'000, "", "how long an answer may take"},
-      {"remote.pool_size", T::integer, "4", 1, 64, "", "connections kept open to the remote"},
+      {"remote.pool_size", T::integer, "8", 1, 64, "",
+       "connections kept open to the remote; when unset, one per request a round sends at once: "
+       "sync.push_concurrency or twice sync.concurrency, the larger"},
       {"scopes.projects", T::string_list, "[]", 0, 0, "",
        "4HSE only: the projects to mirror (with their offices, actions, incidents); [] mirrors all the account sees"},
       {"policies.<entity>", T::policy, R"("merge")", 0, 0, "merge|server_wins|client_wins|manual|callback",

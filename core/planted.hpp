@@ -20,6 +20,7 @@ enum class Bug : int {
   skip_orphan_lookup,           // push: a create that may have applied is sent again without find_orphan
   remap_forgets_references,     // id map: a mapped row's referrers keep its local id
   update_ignores_server_changes,  // push: an update is sent without looking for fields the server changed too
+  same_row_in_flight,           // push: a row's later entry is sent beside its earlier one (order lost)
 };
 
 #ifdef HSE_PLANTED_BUGS

@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "engine/config/config.hpp"
@@ -34,8 +35,14 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
   auto parsed = config::parse(merged);  // what is stored may not fit the overrides
   if (!config.empty()) state->meta.set_config(merged);
   state->db.set_synchronous_full(parsed.durability == config::Durability::full);
+  json remote_config = config::with_defaults(merged).value("remote", json());
+  // Unless the app sizes the pool, it holds a connection for every request a round
+  // sends at once (the push's entries, the pull's pages): fewer would make the extra
+  // sends connect afresh each time.
+  if (!merged.contains(json::json_pointer("/remote/pool_size")))
+    remote_config["pool_size"] = std::min(64, std::max(parsed.sync.push_concurrency, 2 * parsed.sync.concurrency));
   return std::unique_ptr<Engine>(new Engine(
-      std::make_unique<Impl>(std::move(state), std::move(options), config::with_defaults(merged), std::move(parsed))));
+      std::make_unique<Impl>(std::move(state), std::move(options), std::move(remote_config), std::move(parsed))));
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -162,7 +169,7 @@ std::shared_ptr<sync::Remote> Engine::Impl::remote_for() {
     throw Error(Code::no_remote, "no remote is configured for this replica (hse-sync init --remote URL ...)");
   if (remote) return remote;
   if (!options.remote_factory) throw Error(Code::no_remote, "this build has no adapter for remotes");
-  remote = options.remote_factory(config_json.value("remote", json()));
+  remote = options.remote_factory(remote_config);
   return remote;
 }
 

@@ -16,8 +16,8 @@
 namespace hse::engine {
 
 struct Engine::Impl {
-  Impl(std::unique_ptr<sync::ReplicaState> s, EngineOptions o, json stored, config::Config c)
-      : state(std::move(s)), options(std::move(o)), config_json(std::move(stored)), config(std::move(c)) {}
+  Impl(std::unique_ptr<sync::ReplicaState> s, EngineOptions o, json remote, config::Config c)
+      : state(std::move(s)), options(std::move(o)), remote_config(std::move(remote)), config(std::move(c)) {}
 
   // The remote the configuration names (made once).
   std::shared_ptr<sync::Remote> remote_for();
@@ -29,9 +29,10 @@ struct Engine::Impl {
 
   std::unique_ptr<sync::ReplicaState> state;
   EngineOptions options;
-  // The configuration as merged at open (defaults filled in), and parsed: rounds,
-  // the scheduler and resolve read these, never the file again.
-  const json config_json;
+  // The configuration as merged and parsed at open: rounds, the scheduler and
+  // resolve read it, never the file again. remote_config is the "remote" section
+  // the factory is given (defaults filled in, the pool sized to the round).
+  const json remote_config;
   const config::Config config;
   std::mutex round_mu;  // one round at a time
   std::mutex hooks_mu;  // guards the resolver and the cached remote

@@ -7,6 +7,7 @@ set(HSE_BINDINGS_ENV "HSE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
 function(hse_c_api_test name)
   add_executable(${name} bindings/${name}.c bindings/c_test_support.c)
   target_link_libraries(${name} PRIVATE hsesync::hsesync Threads::Threads)
+  set_target_properties(${name} PROPERTIES UNITY_BUILD OFF)  # each .c sets its own feature macros
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "bindings;${ARGV1}" TIMEOUT 120 ENVIRONMENT "${HSE_BINDINGS_ENV}")
 endfunction()

@@ -2,10 +2,13 @@
 # 4HSE v2 API, and its status-page Incident API) under faults and crashes. Label `property`. Budgets (histories per run) are set per
 # binary below; RC_PARAMS=max_success=N overrides them, RC_PARAMS="seed=S" or
 # "reproduce=..." replays a failure.
+if(NOT HSE_PROPERTY_TESTS)
+  return()
+endif()
 set(HSE_PROP_DIR ${CMAKE_CURRENT_SOURCE_DIR}/property)
 
 # The world, its commands and properties; linked with one engine or the other.
-add_library(hse_property_support STATIC ${HSE_PROP_DIR}/sim.cpp ${HSE_PROP_DIR}/history.cpp
+add_library(hse_property_support STATIC ${HSE_PROP_DIR}/sim.cpp ${HSE_PROP_DIR}/history.cpp ${HSE_PROP_DIR}/push_order.cpp
   ${HSE_PROP_DIR}/statuspage_sim.cpp ${HSE_PROP_DIR}/statuspage_history.cpp)
 target_include_directories(hse_property_support PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(hse_property_support PUBLIC hse_fourhse hse_statuspage hse_emulator hse_test_support hse_http

@@ -20,8 +20,6 @@ namespace {
 // Larger numbers saturate here: a page that far is past the end anyway.
 constexpr int64_t kSaturate = 1'000'000'000'000'000;
 
-const schema::Entity& incident_entity() { return schema::entity("statuspage_incident"); }
-const schema::Entity& comment_entity() { return schema::entity("statuspage_comment"); }
 
 http::Response wire_response(int status, const wire_json& body) {
   http::Response r;
@@ -42,7 +40,7 @@ http::Response unauthorized() {
   return r;
 }
 
-http::Response method_not_allowed(const std::string& allowed) {
+http::Response not_allowed(const std::string& allowed) {
   http::Response r = message(405, "Method Not Allowed. This URL can only handle: " + allowed);
   r.headers["allow"] = allowed;
   return r;
@@ -121,7 +119,7 @@ http::Response StatuspageApi::handle(const http::Request& r, Access access) {
     else return message(404, "Page not found.");
   }
   const bool reads = op == Op::list || op == Op::view;
-  if (r.method != (reads ? "GET" : "POST")) return method_not_allowed(reads ? "GET" : "POST");
+  if (r.method != (reads ? "GET" : "POST")) return not_allowed(reads ? "GET" : "POST");
   if (!reads && access != Access::authorized) return unauthorized();
 
   if (op == Op::list) return list(r);

@@ -14,9 +14,6 @@ using schema::Entity;
 using schema::Field;
 using schema::Type;
 
-const Entity& incident_entity() { return schema::entity("statuspage_incident"); }
-const Entity& comment_entity() { return schema::entity("statuspage_comment"); }
-
 std::string ident(const std::string& name) { return "\"" + name + "\""; }
 
 // Ids (the key, and the comment's incident) are text in the catalog, for the replica's
@@ -94,6 +91,9 @@ Where where(const IncidentFilter& f) {
 }
 
 }  // namespace
+
+const Entity& incident_entity() { return schema::entity("statuspage_incident"); }
+const Entity& comment_entity() { return schema::entity("statuspage_comment"); }
 
 StatuspageStore::StatuspageStore(SQLite::Database& db) : db_(db) {
   SQLite::Transaction tx(db_);

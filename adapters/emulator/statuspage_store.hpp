@@ -16,12 +16,17 @@
 #include <string>
 
 #include "adapters/emulator/statement_cache.hpp"
+#include "schema/catalog.hpp"
 
 namespace hse::adapters::emulator {
 
 using json = nlohmann::json;
 // Answers keep the README's field order.
 using wire_json = nlohmann::ordered_json;
+
+// The catalog entries the status-page tables and answers follow.
+const schema::Entity& incident_entity();
+const schema::Entity& comment_entity();
 
 // The list filters, already checked; an empty optional filters nothing.
 struct IncidentFilter {

@@ -18,6 +18,8 @@
 //
 // Environment: HSE_BENCH_SYNC_ONLY=push_rtt50 runs that step alone (seconds, not the
 // 84,000-row setup); HSE_BENCH_RTT50_SCALE=0.1 scales its counts down for a quick run.
+// HSE_BENCH_SYNC_ONLY=push runs the loopback push alone, on a small emulator, at the
+// default push concurrency and serially (its baseline): push_ops_per_s and the speed-up.
 // At a speed-up of 1 the step takes about 2 minutes (2,200 requests x 50 ms).
 #include <sys/resource.h>
 #include <unistd.h>
@@ -205,6 +207,67 @@ std::vector<std::string> local_ids(hse::engine::Engine& engine, const std::strin
   return ids;
 }
 
+// `n` creates made offline in `engine` (bootstrapped from `project`), then one sync:
+// the push phase's ops/s, from its phase event to the pull's.
+json push_creates(hse::engine::Engine& engine, hse::adapters::http::Client& admin, const std::string& project, int n) {
+  json office = get_json(admin, "POST", "/v2/office/index",
+                         json{{"filter", {{"project_id", project}}}, {"per-page", 1}}.dump())[0];
+  std::vector<json> bodies;
+  for (int i = 0; i < n; ++i)
+    bodies.push_back({{"action_type", "CHECK"}, {"name", "Bench push " + std::to_string(i)},
+                      {"description", "created offline by bench_sync"},
+                      {"subtenant_id", office["office_id"]}, {"tenant_id", project}});
+  for (int i = 0; i < n; i += 1000)
+    engine.create_many("action", std::vector<json>(bodies.begin() + i, bodies.begin() + std::min(n, i + 1000)));
+  SteadyClock::time_point push_start{}, push_end{};
+  engine.set_event_sink([&](const json& ev) {
+    if (ev.value("type", "") != "phase") return;
+    if (ev.value("phase", "") == "push") push_start = SteadyClock::now();
+    if (ev.value("phase", "") == "pull") push_end = SteadyClock::now();
+  });
+  const long before = requests_served(admin);
+  json pr = engine.sync();
+  engine.set_event_sink(nullptr);
+  const long requests = requests_served(admin) - before;
+  const double push_s = std::chrono::duration<double>(push_end - push_start).count();
+  return {{"bench", "sync"}, {"step", "push"}, {"pushed", pr["stats"]["pushed"]}, {"push_s", push_s},
+          {"ops_per_s", pr["stats"]["pushed"].get<double>() / push_s},
+          {"round_s", pr["duration_ms"].get<double>() / 1000.0}, {"round_requests", requests}, {"ok", pr["ok"]}};
+}
+
+// The loopback push on its own emulator, at the default push concurrency and at 1 (the
+// serial push, the baseline): `n` offline creates each, into fresh replicas.
+json push_loopback(const fs::path& dir, int n) {
+  auto emu = hse::adapters::emulator::start_emulator({"--demo-size", "100", "--seed", "1", "--admin"},
+                                                     std::chrono::minutes(1));
+  const std::string url = "http://127.0.0.1:" + std::to_string(emu.port);
+  hse::adapters::http::ClientOptions co;
+  co.base_url = url;
+  hse::adapters::http::Client admin(co);
+  const std::string project = projects_by_rows(admin).front().second;
+  json out = {{"bench", "sync"}, {"step", "push_loopback"}, {"creates", n}};
+  for (int concurrency : {kRtt50PushConcurrency, 1}) {
+    const std::string db = (dir / ("push" + std::to_string(concurrency) + ".db")).string();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+    hse::engine::EngineOptions opts;
+    opts.remote_factory = hse::adapters::make_remote;
+    json config = {{"remote", {{"kind", "fourhse"}, {"url", url}}},
+                   {"scopes", {{"projects", {project}}}},
+                   {"sync", {{"push_concurrency", concurrency}}}};
+    auto engine = hse::engine::Engine::open(db, config, opts);
+    if (!engine->sync().value("ok", false)) throw std::runtime_error("push_loopback: the bootstrap failed");
+    json r = push_creates(*engine, admin, project, n);
+    if (!r["ok"].get<bool>()) throw std::runtime_error("push_loopback: the push failed");
+    out[concurrency == 1 ? "serial_ops_per_s" : "push_ops_per_s"] = r["ops_per_s"];
+    engine.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  }
+  out["push_concurrency"] = kRtt50PushConcurrency;
+  out["speedup_over_serial"] = out["push_ops_per_s"].get<double>() / out["serial_ops_per_s"].get<double>();
+  print(out);
+  return out;
+}
+
 // The push on a slow network: its own emulator, the replica bootstrapped before the
 // latency is set, then `updates` updates (distinct rows) and `creates` creates offline
 // and one sync. Requests are counted by the emulator up to the pull phase's event: the
@@ -219,9 +282,8 @@ json push_rtt50(const fs::path& dir, int updates, int creates) {
   hse::adapters::http::Client admin(co), sink_admin(co);
   const std::string project = projects_by_rows(admin).front().second;
 
-  // sync.push_concurrency is the push's own setting (issue 11); a replica that does not
-  // read it yet pushes serially. The pool has room for every entry in flight.
-  json config = {{"remote", {{"kind", "fourhse"}, {"url", url}, {"pool_size", kRtt50PushConcurrency}}},
+  // The engine sizes the HTTP pool for push_concurrency entries in flight.
+  json config = {{"remote", {{"kind", "fourhse"}, {"url", url}}},
                  {"scopes", {{"projects", {project}}}},
                  {"sync", {{"push_concurrency", kRtt50PushConcurrency}}}};  // the pull's defaults
   const std::string db = (dir / "rtt50.db").string();
@@ -305,11 +367,16 @@ int main(int argc, char** argv) try {
   const int rtt50_creates = std::max(1, int(kRtt50Creates * rtt50_scale));
   const char* only = std::getenv("HSE_BENCH_SYNC_ONLY");
   if (only && *only) {
-    if (std::string(only) != "push_rtt50") throw std::runtime_error("HSE_BENCH_SYNC_ONLY: only push_rtt50 runs alone");
-    json r = push_rtt50(dir, rtt50_updates, rtt50_creates);
-    print({{"bench", "sync"},
-           {"push_rtt50_ops_per_s", r["push_rtt50_ops_per_s"]},
-           {"push_rtt50_speedup", r["push_rtt50_speedup"]}});
+    if (std::string(only) == "push") {
+      push_loopback(dir, kPushes);
+    } else if (std::string(only) == "push_rtt50") {
+      json r = push_rtt50(dir, rtt50_updates, rtt50_creates);
+      print({{"bench", "sync"},
+             {"push_rtt50_ops_per_s", r["push_rtt50_ops_per_s"]},
+             {"push_rtt50_speedup", r["push_rtt50_speedup"]}});
+    } else {
+      throw std::runtime_error("HSE_BENCH_SYNC_ONLY: only push or push_rtt50 runs alone");
+    }
     std::error_code ec;
     fs::remove_all(dir, ec);
     return 0;
@@ -374,29 +441,9 @@ int main(int argc, char** argv) try {
          {"unchanged", re["stats"]["unchanged"]}, {"requests", resync_requests}});
 
   // 10,000 creates made offline, then pushed.
-  json office = get_json(admin, "POST", "/v2/office/index",
-                         json{{"filter", {{"project_id", big}}}, {"per-page", 1}}.dump())[0];
-  std::vector<json> bodies;
-  for (int i = 0; i < kPushes; ++i)
-    bodies.push_back({{"action_type", "CHECK"}, {"name", "Bench push " + std::to_string(i)},
-                      {"description", "created offline by bench_sync"},
-                      {"subtenant_id", office["office_id"]}, {"tenant_id", big}});
-  for (int i = 0; i < kPushes; i += 1000)
-    engine->create_many("action", std::vector<json>(bodies.begin() + i, bodies.begin() + i + 1000));
-  SteadyClock::time_point push_start{}, push_end{};
-  engine->set_event_sink([&](const json& ev) {
-    if (ev.value("type", "") != "phase") return;
-    if (ev.value("phase", "") == "push") push_start = SteadyClock::now();
-    if (ev.value("phase", "") == "pull") push_end = SteadyClock::now();
-  });
-  long req1 = get_json(admin, "GET", "/_admin/stats")["total"].get<long>();
-  json pr = engine->sync();
-  long push_requests = get_json(admin, "GET", "/_admin/stats")["total"].get<long>() - req1;
-  double push_s = std::chrono::duration<double>(push_end - push_start).count();
-  double push_ops = pr["stats"]["pushed"].get<double>() / push_s;
-  print({{"bench", "sync"}, {"step", "push"}, {"pushed", pr["stats"]["pushed"]}, {"push_s", push_s},
-         {"ops_per_s", push_ops}, {"round_s", pr["duration_ms"].get<double>() / 1000.0},
-         {"round_requests", push_requests}, {"ok", pr["ok"]}});
+  json push = push_creates(*engine, admin, big, kPushes);
+  print(push);
+  const double push_ops = push["ops_per_s"].get<double>();
   engine.reset();
 
   json rtt50 = push_rtt50(dir, rtt50_updates, rtt50_creates);

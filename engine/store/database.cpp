@@ -72,9 +72,19 @@ void Database::set_synchronous_full(bool full) {
   // NORMAL in WAL mode: a commit is atomic and the file is never corrupted; on power
   // loss the transactions since the last WAL sync may roll back.
   storage_call("set durability", [&] { db_.exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); });
+  synchronous_full_ = full_now_ = full;
 }
 
-WriteTransaction::WriteTransaction(Database& db) : db_(db) {
+void Database::prepare_commit(Commit commit) {
+  const bool full = synchronous_full_ && commit == Commit::durable;
+  if (full == full_now_) return;
+  // Read by SQLite at each commit; it cannot change inside a transaction.
+  storage_call("set durability", [&] { db_.exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); });
+  full_now_ = full;
+}
+
+WriteTransaction::WriteTransaction(Database& db, Commit commit) : db_(db) {
+  db_.prepare_commit(commit);
   storage_call("begin transaction", [&] { db_.exec("BEGIN IMMEDIATE"); });
 }
 

@@ -32,6 +32,14 @@ class Stmt {
   SQLite::Statement* s_;
 };
 
+// What a write transaction's commit must survive.
+//   durable: power loss too, when the replica's durability is "full" (every local
+//            write, and what must be on disk before a request that cannot be repeated);
+//   relaxed: a crash of the process, not power loss (synchronous=NORMAL): what the next
+//            round rebuilds from the server anyway, such as a pulled page or a push's
+//            answer (its entry, still in flight on disk, is sent again and looks first).
+enum class Commit { durable, relaxed };
+
 class Database {
  public:
   // Opens (creating if needed) the file at `path` (":memory:" for a private one)
@@ -53,9 +61,13 @@ class Database {
   // synchronous=FULL (true: a commit survives power loss) or NORMAL (the last commits
   // before a power loss may roll back, never half-applied). Not inside a transaction.
   void set_synchronous_full(bool full);
+  // Sets the level the next commit needs (see Commit); issues a PRAGMA only on a change.
+  void prepare_commit(Commit commit);
 
  private:
   std::string path_;
+  bool synchronous_full_ = true;  // the replica's setting: what a durable commit gets
+  bool full_now_ = true;          // the level in force
   SQLite::Database db_;
   std::chrono::steady_clock::time_point busy_since_;  // the busy handler's: when the wait began
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
@@ -65,7 +77,7 @@ class Database {
 // read lock), ROLLBACK in the destructor unless commit() was called.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(Database& db);
+  explicit WriteTransaction(Database& db, Commit commit = Commit::durable);
   ~WriteTransaction();
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;

@@ -25,7 +25,7 @@ std::string scope_field(const schema::Entity& e) {
 void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, std::unordered_set<std::string>& seen) {
   ctx.check_cancel();
   std::lock_guard lock(ctx.s.mu);
-  store::WriteTransaction tx(ctx.s.db);
+  store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
   for (const auto& row : page.rows) {
     if (!row.is_object() || !row.contains(e.key) || !row[e.key].is_string()) continue;
     seen.insert(row[e.key].get<std::string>());
@@ -44,7 +44,7 @@ void confirm_deletions(SyncContext& ctx, const schema::Entity& e, const std::vec
     std::optional<json> row;
     if (!planted::active(planted::Bug::delete_without_confirmation)) row = ctx.remote.view(e.name, id);
     std::lock_guard lock(ctx.s.mu);
-    store::WriteTransaction tx(ctx.s.db);
+    store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
     if (row) {
       // It moved between pages while the scan ran.
       apply_server_row(ctx, e, *row);
@@ -104,7 +104,7 @@ void confirm_by_parent(SyncContext& ctx, const schema::Entity& e, const std::vec
       for (auto& r : got.rows) rows.push_back(std::move(r));
     }
     std::lock_guard lock(ctx.s.mu);
-    store::WriteTransaction tx(ctx.s.db);
+    store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
     for (const auto& r : rows)
       if (r.is_object() && r.value(e.key, json()).is_string()) {
         listed.insert(r[e.key].get<std::string>());

@@ -52,7 +52,9 @@ Pass push_pass(SyncContext& ctx, SendRunner& runner, std::set<int64_t>& failed) 
     After after = After::stop;
     try {
       std::lock_guard lock(ctx.s.mu);
-      store::WriteTransaction tx(ctx.s.db);
+      // Relaxed: should power loss roll the answer back, the entry is in flight on
+      // disk, so the next round sends it again as unanswered, and it looks first.
+      store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
       after = apply(ctx, p, outcome);
       tx.commit();
     } catch (...) {

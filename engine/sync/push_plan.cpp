@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/planted.hpp"
 #include "engine/sync/push_send.hpp"
 
 namespace hse::engine::sync {
@@ -104,7 +105,10 @@ std::optional<int64_t> PushPlan::blocker(int64_t seq, const Node& n) const {
   auto consider = [&](int64_t other) {
     if (other < seq && (!first || other < *first)) first = other;
   };
-  if (auto it = by_row_.find(n.row); it != by_row_.end() && !it->second.empty()) consider(*it->second.begin());
+  if (auto it = by_row_.find(n.row); it != by_row_.end() && !it->second.empty()) {
+    const int64_t earliest = *it->second.begin();
+    if (!planted::active(planted::Bug::same_row_in_flight) || nodes_.at(earliest).stuck) consider(earliest);
+  }
   for (const auto& r : n.refs)
     if (auto it = by_row_.find(r); it != by_row_.end())
       for (int64_t other : it->second) {
@@ -142,7 +146,7 @@ void PushPlan::block(int64_t seq, int64_t behind) {
   const std::string why = "waits for entry " + std::to_string(behind);
   stick(seq, why, true);
   std::lock_guard lock(ctx_.s.mu);
-  store::WriteTransaction tx(ctx_.s.db);
+  store::WriteTransaction tx(ctx_.s.db, store::Commit::relaxed);  // found again by the next round's plan
   if (auto entry = ctx_.s.journal.get(seq); entry && entry->state == State::pending) mark_blocked(ctx_, *entry, why);
   tx.commit();
 }
@@ -182,7 +186,12 @@ std::optional<Prepared> PushPlan::prepare(int64_t seq) {
     return std::nullopt;
   }
   auto row = s.replica.get(e, entry.id);
-  store::WriteTransaction tx(s.db);
+  // Durable when the retry reads what this records: an update's sent fields, and a
+  // server-assigned create's body, both trusted only once the entry is known to be
+  // in flight. Had power loss rolled back the mark of another entry, its retry is a
+  // plain send: a client-keyed create finds its row by the 409, a delete by the 404.
+  const bool retry_reads_it = entry.op == Op::update || (entry.op == Op::create && e.server_assigned_ids);
+  store::WriteTransaction tx(s.db, retry_reads_it ? store::Commit::durable : store::Commit::relaxed);
   if (entry.op != Op::remove && !row) {
     // Deleted here while this entry was in flight (the delete became an entry of its
     // own), and the send failed: the delete goes on alone, knowing what was sent.

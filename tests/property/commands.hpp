@@ -286,6 +286,31 @@ struct ServerEdit : Cmd {
   void show(std::ostream& os) const override { os << "another API user: " << w.show(); }
 };
 
+// The row a create, update or delete request writes: /v2/<entity>/create (the id in
+// the body), /v2/<entity>/update/<id>, /v2/<entity>/delete/<id>.
+inline std::optional<MRow> written_row(const http::Request& r) {
+  const std::string prefix = "/v2/";
+  if (r.target.rfind(prefix, 0) != 0) return std::nullopt;
+  const std::string path = r.target.substr(prefix.size(), r.target.find('?') - prefix.size());
+  const auto slash = path.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  MRow row;
+  row.entity = path.substr(0, slash);
+  const std::string rest = path.substr(slash + 1);
+  const schema::Entity* e = schema::find_entity(row.entity);
+  if (!e) return std::nullopt;
+  if (rest == "create") {
+    json body = json::parse(r.body, nullptr, false);
+    if (!body.is_object() || !body.value(e->key, json()).is_string()) return std::nullopt;
+    row.id = body[e->key].get<std::string>();
+  } else if (rest.rfind("update/", 0) == 0 || rest.rfind("delete/", 0) == 0) {
+    row.id = rest.substr(7);
+  } else {
+    return std::nullopt;
+  }
+  return row;
+}
+
 // `push`: the round's push concurrency (1..8): whatever it is, the outcome must be
 // one a serial push could give.
 inline void run_round(Sut& s, int client, const json& faults, int push) {
@@ -311,10 +336,20 @@ struct SyncRound : Cmd {
   bool local_edit = false;
   MRow local_row;
   json local_patch;
+  // Its user edits the row of the first write the push sends, while it is in flight,
+  // and that write's answer is lost: the row then has two entries pending, the one
+  // that may have applied and the edit, and the next round must send them in order.
+  bool edit_in_flight = false;
+  json in_flight_patches;  // entity -> patch
   explicit SyncRound(const Model& m) {
     client = gen_client(m);
     faults = gen_faults(Mode::in_process);
-    int concurrent = m.rows.empty() ? 0 : *rc::gen::inRange(0, 4).as("concurrent edit?");
+    int concurrent = m.rows.empty() ? 0 : *rc::gen::inRange(0, 5).as("concurrent edit?");
+    if (concurrent == 4) {
+      edit_in_flight = true;
+      for (const char* e : {"project", "office", "action", "incident"}) in_flight_patches[e] = gen_patch(e, true);
+      faults = json::object();
+    }
     if (concurrent == 1 || concurrent == 2) {
       edit_at = *rc::gen::inRange(0, 30).as("edit at request");
       w = ServerWrite::gen(m, true);
@@ -333,6 +368,12 @@ struct SyncRound : Cmd {
   }
   void run(const Model&, Sut& s) const override {
     auto& t = *s.clients[client].transport;
+    if (edit_in_flight)
+      t.on_first_write = [&s, c = client, patches = in_flight_patches](const http::Request& r) {
+        if (auto row = written_row(r); row && patches.contains(row->entity))
+          local_update(s, c, *row, patches[row->entity]);
+        return true;
+      };
     if (edit_at && local_edit) {
       t.arm(-1, false);
       t.hook_at = *edit_at;
@@ -350,6 +391,9 @@ struct SyncRound : Cmd {
   }
   void show(std::ostream& os) const override {
     os << "client " << client << " syncs (push concurrency " << push << "), faults " << faults.dump();
+    if (edit_in_flight)
+      os << ", its user edits the row of its first write in flight (" << in_flight_patches.dump()
+         << "), whose answer is lost";
     if (edit_at && local_edit)
       os << ", before " << (*edit_at % 2 == 0 ? "the pull of " + local_row.entity : "request " + std::to_string(*edit_at))
          << " its user updates " << local_row.entity << " " << local_row.id << " "

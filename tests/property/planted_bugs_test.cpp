@@ -59,6 +59,8 @@ TEST(PlantedBugs, DeletionWithoutConfirmationIsCaught) {
 TEST(PlantedBugs, LostCreateNotRetriedIsCaught) { EXPECT_FALSE(sync_property_holds(Bug::lost_create_not_retried, kBudget)); }
 TEST(PlantedBugs, BaseSavedBeforeMergeIsCaught) { EXPECT_FALSE(sync_property_holds(Bug::base_before_merge, kBudget)); }
 
+TEST(PlantedBugs, SameRowInFlightIsCaught) { EXPECT_FALSE(sync_property_holds(Bug::same_row_in_flight, kBudget)); }
+
 TEST(PlantedBugs, StatusPageNoneHolds) { EXPECT_TRUE(statuspage_property_holds(Bug::none, 20)); }
 TEST(PlantedBugs, SkippedOrphanLookupIsCaught) { EXPECT_FALSE(statuspage_property_holds(Bug::skip_orphan_lookup, kBudget)); }
 TEST(PlantedBugs, RemapForgettingReferencesIsCaught) {

@@ -59,6 +59,9 @@ Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k),
     c.path = (dir_ / ("client" + std::to_string(i) + ".db")).string();
     c.policies = json::object();
     c.transport = std::make_shared<SimTransport>(inner[i]);
+    c.transport->observe = [this, i](const http::Request& r, const http::Response& resp, bool) {
+      push_log.record(i, r, resp);
+    };
     clients.push_back(std::move(c));
     reopen(i);
   }
@@ -189,6 +192,7 @@ void settle(Sut& sut) {
 void settle_and_check(Sut& sut) {
   settle(sut);
   const int n = static_cast<int>(sut.clients.size());
+  sut.push_log.check(sut.acks);
 
   // Every journal is empty but for rejected entries (the server refused them: they
   // are listed with the server's reasons, as the app sees them in journal() and

@@ -29,6 +29,7 @@
 #include "engine/engine.hpp"
 #include "schema/catalog.hpp"
 #include "adapters/emulator/process.hpp"
+#include "tests/property/push_order.hpp"
 
 namespace hse::prop {
 
@@ -69,15 +70,21 @@ class SimTransport final : public http::Transport {
       hook = nullptr;
       h();
     }
+    bool lose_this = false;
+    if (on_first_write && (r.method == "PUT" || r.method == "DELETE" || r.target.find("/create") != std::string::npos)) {
+      auto h = std::move(on_first_write);
+      on_first_write = nullptr;
+      lose_this = h(r);
+    }
     if (n == crash_at && !crash_after_answer) throw Crash{};
-    const bool lose = lose_answers > 0 && r.method == "POST" && !lose_answer_of.empty() &&
-                      r.target.find(lose_answer_of) != std::string::npos;
+    const bool lose = lose_this || (lose_answers > 0 && r.method == "POST" && !lose_answer_of.empty() &&
+                                    r.target.find(lose_answer_of) != std::string::npos);
     http::Response resp = inner_->send(r);
     const bool lost = (n == crash_at && crash_after_answer) || (lose && resp.status / 100 == 2);
     if (observe) observe(r, resp, !lost);
     if (n == crash_at && crash_after_answer) throw Crash{};
     if (lose && resp.status / 100 == 2) {
-      --lose_answers;
+      if (!lose_this) --lose_answers;
       throw Error(Code::network, "connection closed after the request was applied (lost answer of " + r.target + ")");
     }
     return resp;
@@ -96,6 +103,7 @@ class SimTransport final : public http::Transport {
     hook = nullptr;
     lose_answers = 0;
     lose_answer_of.clear();
+    on_first_write = nullptr;
   }
   int count() const { return count_; }
 
@@ -113,6 +121,9 @@ class SimTransport final : public http::Transport {
   // lost_response fault aimed at one kind of write.
   int lose_answers = 0;
   std::string lose_answer_of;
+  // Runs before the first create, update or delete the client sends, once; true: the
+  // server applies that request and its answer is lost (a network error).
+  std::function<bool(const http::Request&)> on_first_write;
   // Sees every request the server answered, with its answer and whether the client
   // gets it (false: lost, or a crash after it); kept across disarm().
   std::function<void(const http::Request&, const http::Response&, bool delivered)> observe;
@@ -201,6 +212,8 @@ class Sut {
   std::vector<Ack> acks;
   int64_t ack_seq = 0;
   int per_page = 2;  // small pages: scans span pages, so concurrent writes can move rows between them
+  // Every update the server applied, by client ([push-order]).
+  PushOrderLog push_log;
   // Conflicts and rejections the app was shown (listed) during the settle phase.
   std::vector<std::pair<std::string, std::string>> listed;  // entity, id
 

@@ -14,7 +14,7 @@ namespace {
 
 namespace emu = adapters::emulator;
 
-const json kProject = {{"name", "Faulty"}, {"country", "IT"}};
+const json kFaultsProject = {{"name", "Faulty"}, {"country", "IT"}};
 
 class FaultsTest : public EmulatorTest {
  protected:
@@ -24,7 +24,7 @@ class FaultsTest : public EmulatorTest {
 
 TEST_F(FaultsTest, ErrorStatusAnswersWithoutTouchingTheDatabase) {
   faults({{"seed", 1}, {"error_rate", 1}, {"error_status", 503}, {"retry_after_s", 7}});
-  auto r = create("project", kProject);
+  auto r = create("project", kFaultsProject);
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.header("retry-after"), "7");
   // The control paths are never faulted.
@@ -42,7 +42,7 @@ TEST_F(FaultsTest, ErrorStatusAnswersWithoutTouchingTheDatabase) {
 TEST_F(FaultsTest, DropClosesTheConnectionBeforeTheRequestIsApplied) {
   faults({{"seed", 3}, {"drop_rate", 1}});
   try {
-    create("project", kProject);
+    create("project", kFaultsProject);
     FAIL() << "expected a dropped connection";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), Code::network);
@@ -53,7 +53,7 @@ TEST_F(FaultsTest, DropClosesTheConnectionBeforeTheRequestIsApplied) {
 
 TEST_F(FaultsTest, LostResponseCommitsTheWriteThenCloses) {
   faults({{"seed", 3}, {"lost_response_rate", 1}});
-  json body = kProject;
+  json body = kFaultsProject;
   body["project_id"] = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
   EXPECT_THROW(create("project", body), Error);
   faults(json::object());
@@ -131,16 +131,16 @@ TEST(InProcessTransportTest, EachFaultKindActsAsOverHttp) {
   auto count = [&] { return json::parse(t.send(request("POST", "/v2/project/index")).body).size(); };
 
   emulator.set_faults({.drop_rate = 1});
-  EXPECT_EQ(outcome(t, request("POST", "/v2/project/create", kProject)), -1);
+  EXPECT_EQ(outcome(t, request("POST", "/v2/project/create", kFaultsProject)), -1);
   emulator.set_faults({.error_rate = 1, .error_status = 503, .retry_after_s = 2});
-  auto r = t.send(request("POST", "/v2/project/create", kProject));
+  auto r = t.send(request("POST", "/v2/project/create", kFaultsProject));
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.header("retry-after"), "2");
   emulator.set_faults({});
   EXPECT_EQ(count(), 0u);
 
   emulator.set_faults({.lost_response_rate = 1});
-  EXPECT_EQ(outcome(t, request("POST", "/v2/project/create", kProject)), -1);
+  EXPECT_EQ(outcome(t, request("POST", "/v2/project/create", kFaultsProject)), -1);
   emulator.set_faults({.latency_ms = 25});
   EXPECT_EQ(count(), 1u);
   EXPECT_EQ(slept, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(25)});

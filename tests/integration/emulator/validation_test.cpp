@@ -10,7 +10,7 @@ namespace {
 
 using Fields = std::vector<std::string>;
 
-const std::string kProject = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
+const std::string kValidationProject = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
 const std::string kOtherProject = "2c5f39cb-3fa2-42d3-994f-1127e4ddb538";
 const std::string kOffice = "6fa459ea-ee8a-4ca4-894e-db77e160355e";
 const std::string kMissing = "00000000-0000-4000-8000-000000000000";
@@ -20,9 +20,9 @@ class ValidationTest : public EmulatorTest {
   std::vector<std::string> options() override { return {}; }
   void SetUp() override {
     EmulatorTest::SetUp();
-    created("project", {{"project_id", kProject}, {"name", "Acme"}, {"country", "IT"}});
+    created("project", {{"project_id", kValidationProject}, {"name", "Acme"}, {"country", "IT"}});
     created("project", {{"project_id", kOtherProject}, {"name", "Other"}, {"country", "DE"}});
-    created("office", {{"office_id", kOffice}, {"project_id", kProject}, {"name", "Rome"}});
+    created("office", {{"office_id", kOffice}, {"project_id", kValidationProject}, {"name", "Rome"}});
   }
   // Creates `body` as `entity`, expects 422 naming exactly `fields`, and no new row.
   void refused(const std::string& entity, const json& body, const Fields& fields) {
@@ -36,12 +36,12 @@ class ValidationTest : public EmulatorTest {
     EXPECT_EQ(all(entity).size(), before);
   }
   json action(json extra = json::object()) {
-    json a = {{"action_type", "CHECK"}, {"name", "Scaffold check"}, {"subtenant_id", kOffice}, {"tenant_id", kProject}};
+    json a = {{"action_type", "CHECK"}, {"name", "Scaffold check"}, {"subtenant_id", kOffice}, {"tenant_id", kValidationProject}};
     a.update(extra);
     return a;
   }
   json incident(json extra = json::object()) {
-    json i = {{"name", "Near miss"}, {"date_incident", "2024-05-02"}, {"subtenant_id", kOffice}, {"tenant_id", kProject}};
+    json i = {{"name", "Near miss"}, {"date_incident", "2024-05-02"}, {"subtenant_id", kOffice}, {"tenant_id", kValidationProject}};
     i.update(extra);
     return i;
   }
@@ -68,11 +68,11 @@ TEST_F(ValidationTest, ProjectRules) {
 TEST_F(ValidationTest, OfficeRules) {
   refused("office", {{"name", "Milan"}}, {"project_id"});
   refused("office", {{"project_id", kMissing}, {"name", "Milan"}}, {"project_id"});
-  refused("office", {{"project_id", kProject}, {"name", "Rome"}}, {"name"});  // unique in its project
-  refused("office", {{"project_id", kProject}, {"name", "Milan"}, {"region", "Lombardia e dintorni"}}, {"region"});
-  refused("office", {{"project_id", kProject}, {"name", "Milan"}, {"office_type_icon", "tent"}}, {"office_type_icon"});
+  refused("office", {{"project_id", kValidationProject}, {"name", "Rome"}}, {"name"});  // unique in its project
+  refused("office", {{"project_id", kValidationProject}, {"name", "Milan"}, {"region", "Lombardia e dintorni"}}, {"region"});
+  refused("office", {{"project_id", kValidationProject}, {"name", "Milan"}, {"office_type_icon", "tent"}}, {"office_type_icon"});
   created("office", {{"project_id", kOtherProject}, {"name", "Rome"}});  // another project may reuse it
-  json milan = created("office", {{"project_id", kProject}, {"name", "Milan"}});
+  json milan = created("office", {{"project_id", kValidationProject}, {"name", "Milan"}});
   auto r = update("office", milan["office_id"], {{"name", "Rome"}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(fields_of(r), Fields{"name"});

@@ -43,7 +43,7 @@ TEST(Config, EmptyGivesTheDefaults) {
   EXPECT_TRUE(c.remote.verify_tls);
   EXPECT_EQ(c.remote.connect_timeout, 10'000ms);
   EXPECT_EQ(c.remote.read_timeout, 30'000ms);
-  EXPECT_EQ(c.remote.pool_size, 4);
+  EXPECT_EQ(c.remote.pool_size, 8);
   EXPECT_FALSE(c.remote.oauth);
   EXPECT_TRUE(c.projects.empty());
   EXPECT_EQ(c.sync.interval, 60'000ms);

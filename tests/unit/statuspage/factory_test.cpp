@@ -7,6 +7,9 @@
 #include "adapters/statuspage/connect.hpp"
 #include "adapters/statuspage/statuspage_remote.hpp"
 #include "tests/unit/http/test_server.hpp"
+#include "tests/support/error_fields.hpp"
+
+using hse::test::names_field;
 
 using hse::Code;
 using hse::Error;
@@ -50,12 +53,6 @@ Error error_of(const json& config) {
   }
   ADD_FAILURE() << "expected an hse::Error for " << config.dump();
   return Error(Code::ok, "");
-}
-
-bool names_field(const Error& e, const std::string& field) {
-  for (const auto& f : e.fields())
-    if (f.field == field) return true;
-  return false;
 }
 
 }  // namespace

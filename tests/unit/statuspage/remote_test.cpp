@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/fourhse/fake_transport.hpp"
+#include "tests/support/error_fields.hpp"
+
+using hse::test::names_field;
 
 using hse::Code;
 using hse::Error;
@@ -101,12 +104,6 @@ RemoteError remote_error(F&& f) {
   }
   ADD_FAILURE() << "expected a RemoteError";
   return RemoteError(Code::ok, "", 0);
-}
-
-bool names_field(const Error& e, const std::string& field) {
-  for (const auto& f : e.fields())
-    if (f.field == field) return true;
-  return false;
 }
 
 }  // namespace

@@ -484,3 +484,32 @@ TEST_F(PushIsolation, BadRequestCountsAnAttemptAndUnauthorizedDoesNot) {
   EXPECT_EQ(e->journal({{"state", "held"}}).size(), 1u);
   EXPECT_TRUE(e->journal({{"state", "pending"}}).empty());
 }
+
+// The HTTP pool matches what a round sends at once: the push's entries, or the pull's
+// window of pages (twice sync.concurrency), unless the app sizes it itself.
+TEST(PushPool, PoolIsSizedFromTheRoundsConcurrencyUnlessConfigured) {
+  auto dir = std::filesystem::temp_directory_path() / ("hse-pool-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto pool_of = [&](const json& sync, const json& remote_extra) {
+    json seen;
+    engine::EngineOptions o;
+    o.remote_factory = [&](const json& remote) -> std::shared_ptr<engine::sync::Remote> {
+      seen = remote;
+      throw Error(Code::network, "not reached");
+    };
+    json remote = {{"kind", "fourhse"}, {"url", "https://example.invalid"}};
+    remote.update(remote_extra);
+    auto path = (dir / "r.db").string();
+    std::filesystem::remove(path);
+    auto e = engine::Engine::open(path, {{"remote", remote}, {"sync", sync}}, o);
+    EXPECT_THROW(e->sync(), Error);
+    return seen.value("pool_size", -1);
+  };
+  EXPECT_EQ(pool_of(json::object(), json::object()), 8);
+  EXPECT_EQ(pool_of({{"push_concurrency", 20}}, json::object()), 20);
+  EXPECT_EQ(pool_of({{"push_concurrency", 2}, {"concurrency", 6}}, json::object()), 12);
+  EXPECT_EQ(pool_of({{"push_concurrency", 32}, {"concurrency", 16}}, json::object()), 32);
+  EXPECT_EQ(pool_of({{"push_concurrency", 20}}, {{"pool_size", 3}}), 3);
+  std::filesystem::remove_all(dir);
+}
