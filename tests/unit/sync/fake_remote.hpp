@@ -53,7 +53,7 @@ class FakeRemote : public engine::sync::Remote {
   }
 
   engine::sync::RemotePage list(const std::string& entity, const json& body) override {
-    Fault f = begin("list", entity, "");
+    Scripted f = begin("list", entity, "");
     std::lock_guard lock(mu_);
     const auto& e = schema::entity(entity);
     auto q = schema::parse_index_body(e, body);
@@ -75,14 +75,14 @@ class FakeRemote : public engine::sync::Remote {
   }
 
   std::optional<json> view(const std::string& entity, const std::string& id) override {
-    Fault f = begin("view", entity, id);
+    Scripted f = begin("view", entity, id);
     auto r = row(entity, id);
     end(f);
     return r;
   }
 
   json create(const std::string& entity, const json& body) override {
-    Fault f = begin("create", entity, body.value(schema::entity(entity).key, ""));
+    Scripted f = begin("create", entity, body.value(schema::entity(entity).key, ""));
     json out;
     {
       std::lock_guard lock(mu_);
@@ -114,7 +114,7 @@ class FakeRemote : public engine::sync::Remote {
   }
 
   json update(const std::string& entity, const std::string& id, const json& patch) override {
-    Fault f = begin("update", entity, id);
+    Scripted f = begin("update", entity, id);
     json out;
     {
       std::lock_guard lock(mu_);
@@ -131,7 +131,7 @@ class FakeRemote : public engine::sync::Remote {
   }
 
   bool remove(const std::string& entity, const std::string& id, bool force) override {
-    Fault f = begin("delete", entity, id);
+    Scripted f = begin("delete", entity, id);
     bool existed;
     {
       std::lock_guard lock(mu_);
@@ -159,7 +159,8 @@ class FakeRemote : public engine::sync::Remote {
     }
   }
 
-  Fault begin(const std::string& op, const std::string& entity, const std::string& id) {
+  // The call's scripted fault; sends run on several threads, so it is the caller's.
+  Scripted begin(const std::string& op, const std::string& entity, const std::string& id) {
     Scripted next{Fault::none, Code::ok};
     {
       std::lock_guard lock(mu_);
@@ -171,15 +172,13 @@ class FakeRemote : public engine::sync::Remote {
     }
     if (on_call) on_call(op, entity, id);
     if (next.fault == Fault::fail_before) throw RemoteError(next.code, "injected failure", 0);
-    last_code_ = next.code;
-    return next.fault;
+    return next;
   }
-  void end(Fault f) {
-    if (f == Fault::lose_answer) throw RemoteError(last_code_, "injected lost answer", 0);
+  void end(const Scripted& f) {
+    if (f.fault == Fault::lose_answer) throw RemoteError(f.code, "injected lost answer", 0);
   }
 
   std::recursive_mutex mu_;
-  Code last_code_ = Code::ok;
 };
 
 }  // namespace hse::test
