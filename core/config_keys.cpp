@@ -11,8 +11,8 @@ using json = nlohmann::json;
 
 const std::vector<ConfigKey>& config_keys() {
   using T = KeyType;
-  // The pull's largest page is the 4HSE API's own cap on per-page (schema::kMaxPerPage;
-  // engine/config/config.cpp asserts they agree).
+  // sync.per_page's maximum is the 4HSE API's own cap on per-page
+  // (schema/paging.hpp; engine/config/config.cpp asserts they agree).
   static const std::vector<ConfigKey> keys = {
       {"durability", T::choice, R"("full")", 0, 0, "full|normal",
        "full: every acknowledged local write survives power loss (SQLite synchronous=FULL); "

@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "engine/config/config.hpp"
@@ -31,10 +32,17 @@ std::unique_ptr<Engine> Engine::open(const std::string& path, const json& config
   store::migrate(state->db);
   json merged = state->meta.config();
   merged.merge_patch(config);
-  const auto parsed = config::parse(merged);  // what is stored may not fit the overrides
+  auto parsed = config::parse(merged);  // what is stored may not fit the overrides
   if (!config.empty()) state->meta.set_config(merged);
   state->db.set_synchronous_full(parsed.durability == config::Durability::full);
-  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(state), std::move(options))));
+  json remote_config = config::with_defaults(merged).value("remote", json());
+  // Unless the app sizes the pool, it holds a connection for every request a round
+  // sends at once (the push's entries, the pull's pages): fewer would make the extra
+  // sends connect afresh each time.
+  if (!merged.contains(json::json_pointer("/remote/pool_size")))
+    remote_config["pool_size"] = std::min(64, std::max(parsed.sync.push_concurrency, 2 * parsed.sync.concurrency));
+  return std::unique_ptr<Engine>(new Engine(
+      std::make_unique<Impl>(std::move(state), std::move(options), std::move(remote_config), std::move(parsed))));
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -154,40 +162,30 @@ json Engine::status() {
               {"schema_version", store::schema_version(s.db)}};
 }
 
-std::shared_ptr<sync::Remote> Engine::Impl::remote_for(const json& config) {
+std::shared_ptr<sync::Remote> Engine::Impl::remote_for() {
   std::lock_guard lock(hooks_mu);
   if (options.remote) return options.remote;
-  const config::Config parsed = config::parse(config);
-  if (parsed.remote.url.empty())
+  if (config.remote.url.empty())
     throw Error(Code::no_remote, "no remote is configured for this replica (hse-sync init --remote URL ...)");
-  json remote_config = config::with_defaults(config).value("remote", json());
-  // Unless the app sizes the pool, it holds a connection for every request a round
-  // sends at once (the push's entries, the pull's pages): fewer would make the extra
-  // sends connect afresh each time.
-  if (!config.contains(json::json_pointer("/remote/pool_size")))
-    remote_config["pool_size"] = std::min(64, std::max(parsed.sync.push_concurrency, 2 * parsed.sync.concurrency));
-  if (remote && remote_config == this->remote_config) return remote;
+  if (remote) return remote;
   if (!options.remote_factory) throw Error(Code::no_remote, "this build has no adapter for remotes");
   remote = options.remote_factory(remote_config);
-  this->remote_config = remote_config;
   return remote;
 }
 
 json Engine::sync() {
   auto& m = *impl_;
-  auto remote = m.remote_for(config());
-  json cfg = config::with_defaults(config());
+  auto remote = m.remote_for();
   std::lock_guard round(m.round_mu);
   sync::Resolver resolver;
   {
     std::lock_guard lock(m.hooks_mu);
     resolver = m.resolver;
   }
-  const config::Config parsed = config::parse(cfg);
-  sync::SyncContext ctx{*m.state, *remote, parsed.policies, resolver,
-                        [&m](const json& ev) { m.emit(ev); }, cfg, {}, &m.cancel, m.options.sync_lock_wait};
-  ctx.push.concurrency = parsed.sync.push_concurrency;
-  ctx.push.max_attempts = parsed.sync.max_attempts;
+  sync::SyncContext ctx{*m.state, *remote, m.config.policies, resolver,
+                        [&m](const json& ev) { m.emit(ev); }, m.config, {}, &m.cancel, m.options.sync_lock_wait};
+  ctx.push.concurrency = m.config.sync.push_concurrency;
+  ctx.push.max_attempts = m.config.sync.max_attempts;
   if (int forced = m.push_concurrency.load(); forced > 0) ctx.push.concurrency = forced;
   if (m.options.push_seed) ctx.push.seed = *m.options.push_seed * 1'000'003 + m.rounds;
   ++m.rounds;
@@ -198,12 +196,11 @@ json Engine::sync() {
 
 void Engine::start() {
   auto& m = *impl_;
-  json cfg = config();
-  m.remote_for(cfg);  // fails now, not in the background, when there is none
+  m.remote_for();  // fails now, not in the background, when there is none
   std::lock_guard lock(m.scheduler_mu);
   if (m.scheduler && m.scheduler->running()) return;
   m.cancel = false;
-  m.scheduler = std::make_unique<sync::Scheduler>([this] { return sync(); }, schedule_options(config::parse(cfg).sync),
+  m.scheduler = std::make_unique<sync::Scheduler>([this] { return sync(); }, schedule_options(m.config.sync),
                                                   m.state->random);
   m.scheduler->start();
 }
@@ -267,7 +264,6 @@ std::vector<store::Conflict> Engine::conflicts() {
 }
 
 void Engine::resolve(const std::string& conflict_id, const json& resolution) {
-  json cfg = config::with_defaults(config());
   std::lock_guard lock(impl_->state->mu);
   store::WriteTransaction tx(impl_->state->db);
   // Resolving needs no remote: it decides what the next push sends.
@@ -278,7 +274,7 @@ void Engine::resolve(const std::string& conflict_id, const json& resolution) {
     json update(const std::string&, const std::string&, const json&) override { throw Error(Code::no_remote, "offline"); }
     bool remove(const std::string&, const std::string&, bool) override { throw Error(Code::no_remote, "offline"); }
   } none;
-  sync::SyncContext ctx{*impl_->state, none, config::parse(cfg).policies, nullptr, nullptr, cfg, {}};
+  sync::SyncContext ctx{*impl_->state, none, impl_->config.policies, nullptr, nullptr, impl_->config, {}};
   sync::resolve_conflict(ctx, conflict_id, resolution);
   tx.commit();
 }

@@ -122,12 +122,11 @@ class Engine {
   std::vector<store::Conflict> conflicts();
   // See engine/sync/resolve.hpp.
   void resolve(const std::string& conflict_id, const json& resolution);
-  // Events of rounds ({"type": "round_started" | "phase" | "entity" | "page" |
-  // "conflict" | "rejected" | "held" | "dropped" | "mapped" | "discarded" | "error" | "online" |
-  // "offline" | "round_finished", ...}), delivered in order on the engine's event
-  // thread, never while the engine holds a lock: the sink may call the engine.
-  // sync() returns after its events were delivered. Replaces the previous sink
-  // (nullptr: none).
+  // Events of rounds and of drop() ({"type": ...}; the types and their fields are
+  // listed once, at hse_event_fn in bindings/c/include/hsesync.h), delivered in
+  // order on the engine's event thread, never while the engine holds a lock: the
+  // sink may call the engine. sync() returns after its events were delivered.
+  // Replaces the previous sink (nullptr: none).
   void set_event_sink(EventSink sink);
   // Decides conflicts under the "callback" policy. It runs on a thread of the round
   // (one call at a time): it must not call the engine.

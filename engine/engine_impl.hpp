@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "engine/config/config.hpp"
 #include "engine/engine.hpp"
 #include "engine/sync/event_dispatcher.hpp"
 #include "engine/sync/replica_state.hpp"
@@ -15,10 +16,11 @@
 namespace hse::engine {
 
 struct Engine::Impl {
-  Impl(std::unique_ptr<sync::ReplicaState> s, EngineOptions o) : state(std::move(s)), options(std::move(o)) {}
+  Impl(std::unique_ptr<sync::ReplicaState> s, EngineOptions o, json remote, config::Config c)
+      : state(std::move(s)), options(std::move(o)), remote_config(std::move(remote)), config(std::move(c)) {}
 
-  // The remote the configuration names (made once per configuration).
-  std::shared_ptr<sync::Remote> remote_for(const json& config);
+  // The remote the configuration names (made once).
+  std::shared_ptr<sync::Remote> remote_for();
   void emit(const json& event) { events.post(event); }
   // Runs `fn` holding the lock inside one write transaction, committed when it
   // returns; then tells the scheduler a local write happened.
@@ -27,12 +29,16 @@ struct Engine::Impl {
 
   std::unique_ptr<sync::ReplicaState> state;
   EngineOptions options;
+  // The configuration as merged and parsed at open: rounds, the scheduler and
+  // resolve read it, never the file again. remote_config is the "remote" section
+  // the factory is given (defaults filled in, the pool sized to the round).
+  const json remote_config;
+  const config::Config config;
   std::mutex round_mu;  // one round at a time
   std::mutex hooks_mu;  // guards the resolver and the cached remote
   sync::EventDispatcher events;
   sync::Resolver resolver;
   std::shared_ptr<sync::Remote> remote;
-  json remote_config;
   std::atomic<bool> cancel{false};
   // Set (> 0) by tests: the push concurrency of the next rounds, whatever the configuration says.
   std::atomic<int> push_concurrency{0};

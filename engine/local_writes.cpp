@@ -77,7 +77,7 @@ std::vector<ChildLink> child_links(const schema::Entity& e) {
 
 json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body_in) {
   if (!body_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
-  const json body = schema::with_booleans(e, body_in);
+  const json body = schema::in_replica_form(e, body_in);
   std::vector<FieldError> errors = schema::check_create(e, body);
   json row = schema::with_defaults(e, body);
   if (!row.contains(e.key) || row[e.key].is_null()) row[e.key] = s.random->uuid4();
@@ -90,7 +90,7 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
       row[e.recovery_field] = schema::recovery_value(id);
   }
 
-  if (!id.empty() && (s.replica.exists(e, id) || s.journal.delete_entry(e.name, id)))
+  if (!id.empty() && (s.replica.exists(e, id) || s.journal.pending_delete(e.name, id)))
     throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
   store::ReplicaLookup lookup(s.db);
   append(errors, schema::check_relations(e, row, lookup));
@@ -109,7 +109,7 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
 
 json local_update(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, const json& patch_given) {
   if (!patch_given.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
-  const json patch_in = schema::with_booleans(e, patch_given);
+  const json patch_in = schema::in_replica_form(e, patch_given);
   auto existing = s.replica.get(e, id);
   if (!existing) throw Error(Code::not_found, "no " + e.name + " with id " + id);
   if (e.append_only)

@@ -63,7 +63,7 @@ std::optional<std::string> check_value(const Field& f, const json& v) {
       if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) return "must be a 64-bit integer";
       return std::nullopt;
     case Type::boolean:
-      // 0 and 1 as the APIs take them (with_booleans stores them as false/true).
+      // 0 and 1 as the APIs take them (in_replica_form stores them as false/true).
       if (!v.is_boolean() && !(v.is_number_integer() && (v.get<int64_t>() == 0 || v.get<int64_t>() == 1)))
         return "must be a boolean (true/false or 1/0)";
       return std::nullopt;
@@ -246,13 +246,18 @@ json with_defaults(const Entity& e, json body) {
   return body;
 }
 
-json with_booleans(const Entity& e, json body) {
+json in_replica_form(const Entity& e, json body) {
   if (!body.is_object()) return body;
   for (const auto& f : e.fields) {
-    if (f.type != Type::boolean) continue;
     auto it = body.find(f.name);
-    if (it != body.end() && it->is_number_integer() && (it->get<int64_t>() == 0 || it->get<int64_t>() == 1))
+    if (it == body.end() || !it->is_number_integer()) continue;
+    if (f.type == Type::boolean && (it->get<int64_t>() == 0 || it->get<int64_t>() == 1)) {
       *it = it->get<int64_t>() == 1;
+    } else if (f.type == Type::string && !f.references.empty()) {
+      const Entity* target = find_entity(f.references);
+      const bool positive = it->is_number_unsigned() ? it->get<uint64_t>() > 0 : it->get<int64_t>() > 0;
+      if (target && target->server_assigned_ids && positive) *it = it->dump();
+    }
   }
   return body;
 }
@@ -298,7 +303,7 @@ IndexQuery parse_index_body(const Entity& e, const json& body) {
     out = int(v);
   };
   positive("page", q.page, 1'000'000'000);
-  positive("per-page", q.per_page, kMaxPerPage);
+  positive("per-page", q.per_page, kFourHsePaging.max_per_page);
   if (auto it = body.find("history"); it != body.end() && !it->is_null()) {
     if (!it->is_boolean()) errors.push_back({"history", "must be a boolean"});
     else q.history = it->get<bool>();

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "schema/catalog.hpp"
+#include "schema/paging.hpp"
 
 namespace hse::schema {
 
@@ -49,10 +50,15 @@ std::vector<FieldError> check_relations(const Entity&, const json& row, RowLooku
 // The body of a create with the server's defaults applied (project: status active,
 // type safety; incident: status new).
 json with_defaults(const Entity&, json body);
-// `body` with its boolean fields as JSON booleans: the APIs also take a flag as the
-// integer 0 or 1 (the status-page comment's `internal` is typed integer in
-// docs/api/004), and what the API accepts the replica accepts; it stores true/false.
-json with_booleans(const Entity&, json body);
+// `body` with the values the API types otherwise in the replica's form; what the
+// API accepts, the replica accepts:
+// - a flag given as the integer 0 or 1 (the status-page comment's `internal` is
+//   typed integer in docs/api/004) becomes false/true;
+// - a reference to a row whose id the server assigns, given as a positive integer
+//   (the API's type: a comment's `incident`), becomes its decimal text, the form
+//   the replica names such rows by (a local UUID until the row is pushed).
+// Anything else is left as it is, for validation to judge.
+json in_replica_form(const Entity&, json body);
 // `body` without its read-only fields.
 json without_read_only(const Entity&, json body);
 // Orders field errors as the catalog orders the fields (unknown names last).
@@ -70,11 +76,9 @@ struct IndexQuery {
   const Field* sort = nullptr;  // nullptr: by key
   bool descending = false;
   int page = 1;
-  int per_page = 100;
+  int per_page = kFourHsePaging.default_per_page;
   bool history = false;
 };
-constexpr int kDefaultPerPage = 100;
-constexpr int kMaxPerPage = 1000;
 
 // Throws ValidationError naming the offending key ("filter.xyz", "sort", "page", ...).
 IndexQuery parse_index_body(const Entity&, const json& body);

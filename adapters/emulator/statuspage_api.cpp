@@ -10,15 +10,13 @@
 #include "adapters/emulator/responses.hpp"
 #include "adapters/http/url.hpp"
 #include "schema/catalog.hpp"
+#include "schema/paging.hpp"
 #include "schema/validate.hpp"
 
 namespace hse::adapters::emulator {
 
 namespace {
 
-
-constexpr int64_t kDefaultPerPage = 20;
-constexpr int64_t kMaxPerPage = 100;
 // Larger numbers saturate here: a page that far is past the end anyway.
 constexpr int64_t kSaturate = 1'000'000'000'000'000;
 
@@ -173,7 +171,7 @@ http::Response StatuspageApi::list(const http::Request& r) {
     if (!schema::is_datetime(*v)) errors.push_back({name, "must be a date and time (YYYY-MM-DDTHH:MM)"});
     else (std::string(name) == "impact_before" ? filter.impact_before : filter.impact_after) = *v;
   }
-  int64_t page = 1, per_page = kDefaultPerPage;
+  int64_t page = 1, per_page = schema::kStatusPagePaging.default_per_page;
   for (const char* name : {"page", "per_page"}) {
     auto v = param(name);
     if (!v) continue;
@@ -182,7 +180,7 @@ http::Response StatuspageApi::list(const http::Request& r) {
     else (std::string(name) == "page" ? page : per_page) = *n;
   }
   if (!errors.empty()) return field_errors(422, errors);
-  per_page = std::min(per_page, kMaxPerPage);
+  per_page = std::min<int64_t>(per_page, schema::kStatusPagePaging.max_per_page);
 
   const int64_t total = store_.count_incidents(filter);
   const int64_t pages = (total + per_page - 1) / per_page;

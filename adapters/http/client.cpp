@@ -27,6 +27,16 @@ bool has_control(std::string_view s) {
   return false;
 }
 
+// Adds the CA certificates of `path` to `tls`: the one way a CA file is read, by the
+// client and by check_ca_file alike.
+void load_ca_file(detail::ssl::context& tls, const std::string& path) {
+  boost::system::error_code ec;
+  tls.load_verify_file(path, ec);
+  if (ec)
+    throw Error(Code::invalid, "cannot load CA file '" + path + "': " + ec.message(),
+                {{"remote.ca_file", "must be a readable file of PEM CA certificates"}});
+}
+
 bool repeatable(const Request& r) {
   return r.idempotent || r.method == "GET" || r.method == "HEAD" || r.method == "PUT" || r.method == "DELETE" ||
          r.method == "OPTIONS";
@@ -44,15 +54,17 @@ struct Client::Impl {
 
   explicit Impl(ClientOptions o) : options(std::move(o)), url(parse_base_url(options.base_url)) {
     if (options.pool_size == 0) options.pool_size = 1;
-    if (!url.tls) return;
+    if (!url.tls) {
+      // Unused over plain HTTP, but a bad one is a mistake to report now, not when
+      // the URL turns https.
+      if (!options.ca_file.empty()) check_ca_file(options.ca_file);
+      return;
+    }
     tls.emplace(detail::ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
     boost::system::error_code ec;
     tls->set_default_verify_paths(ec);  // a system without a store still works with ca_file
-    if (!options.ca_file.empty()) {
-      tls->load_verify_file(options.ca_file, ec);
-      if (ec) throw Error(Code::invalid, "cannot load CA file '" + options.ca_file + "': " + ec.message());
-    }
+    if (!options.ca_file.empty()) load_ca_file(*tls, options.ca_file);
   }
 
   std::string display(const std::string& target) const {
@@ -122,6 +134,11 @@ struct Client::Impl {
     resp.headers["content-length"] = std::to_string(resp.body.size());
   }
 };
+
+void check_ca_file(const std::string& path) {
+  detail::ssl::context tls(detail::ssl::context::tls_client);
+  load_ca_file(tls, path);
+}
 
 Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Client::~Client() = default;

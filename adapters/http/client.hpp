@@ -44,11 +44,15 @@ struct ClientOptions {
   LogSink log;
 };
 
+// Throws hse::Error(Code::invalid) unless `path` is a readable file of PEM CA
+// certificates that OpenSSL loads (what Client does with ClientOptions::ca_file).
+void check_ca_file(const std::string& path);
+
 // Thread-safe: send() and send_all() may be called from several threads at once.
 // Move-only; destroying it closes the idle connections (no request may be in flight).
 class Client final : public Transport {
  public:
-  // Throws hse::Error(Code::invalid) for a bad base URL or an unreadable CA file.
+  // Throws hse::Error(Code::invalid) for a bad base URL or a CA file check_ca_file refuses.
   explicit Client(ClientOptions options);
   ~Client() override;
   Client(Client&&) noexcept;

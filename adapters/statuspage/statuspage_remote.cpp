@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include "adapters/http/answers.hpp"
-#include "adapters/fourhse/pagination.hpp"
 #include "adapters/http/url.hpp"
 #include "schema/catalog.hpp"
 
@@ -23,7 +22,7 @@ struct StatusPageRemote::Call {
 struct StatusPageRemote::PageQuery {
   std::string filters;  // "status=active&scope=3&", percent-encoded, each ending in '&'
   int page = 1;
-  int per_page = 20;
+  int per_page = schema::kStatusPagePaging.default_per_page;
   std::string incident;  // comments: the incident named by filter.incident, "" for none
 };
 
@@ -45,8 +44,6 @@ const char* const kUpdateFields[] = {"scope",         "service",  "name",   "des
 const std::pair<const char*, const char*> kStateDates[] = {
     {"investigating", "investigation_date"}, {"stable", "stable_date"}, {"resolved", "resolve_date"}};
 
-// When the page size is not said, the API's own default.
-constexpr int kDefaultPerPage = 20;
 // Ids are int64 on any sane server; 18 digits always fit.
 constexpr size_t kMaxIdDigits = 18;
 
@@ -148,8 +145,9 @@ StatusPageRemote::StatusPageRemote(StatusPageOptions options, std::shared_ptr<ht
     : options_(std::move(options)), transport_(std::move(transport)) {
   if (!transport_) throw Error(Code::invalid, "status-page remote: no transport");
   if (!options_.clock) options_.clock = system_clock();
-  if (options_.max_rows_per_page < 1 || options_.max_rows_per_page > kMaxPerPage)
-    throw Error(Code::invalid, "status-page remote: max_rows_per_page must be from 1 to 100");
+  if (options_.max_rows_per_page < 1 || options_.max_rows_per_page > schema::kStatusPagePaging.max_per_page)
+    throw Error(Code::invalid, "status-page remote: max_rows_per_page must be from 1 to " +
+                                    std::to_string(schema::kStatusPagePaging.max_per_page));
   if (options_.max_comments_per_incident < 1)
     throw Error(Code::invalid, "status-page remote: max_comments_per_incident must be positive");
   if (options_.max_body_bytes < 1) throw Error(Code::invalid, "status-page remote: max_body_bytes must be positive");
@@ -302,7 +300,7 @@ engine::sync::RemotePage StatusPageRemote::read_incident_page(const http::Respon
   std::string error;
   engine::sync::RemotePage page;
   page.page = header_int(answer, "x-page", 1, http::kMaxPageCount, q.page, error);
-  page.per_page = header_int(answer, "x-per-page", 1, kMaxPerPage, q.per_page, error);
+  page.per_page = header_int(answer, "x-per-page", 1, schema::kStatusPagePaging.max_per_page, q.per_page, error);
   page.total_count = header_int(answer, "x-total", 0, http::kMaxTotalCount,
                                 (q.page - 1) * q.per_page + static_cast<int>(body.size()), error);
   page.page_count = header_int(answer, "x-total-pages", 0, http::kMaxPageCount, 1, error);
@@ -351,7 +349,7 @@ struct ListBody {
   std::string filters;
   std::string incident;
   int page = 1;
-  int per_page = kDefaultPerPage;
+  int per_page = schema::kStatusPagePaging.default_per_page;
 };
 
 ListBody read_list_body(Kind kind, const json& body, std::optional<int> page, int max_per_page) {
@@ -361,7 +359,7 @@ ListBody read_list_body(Kind kind, const json& body, std::optional<int> page, in
   out.page = page ? *page : positive(body, "page", 1);
   if (page && (*page < 1 || *page > http::kMaxPageCount))
     throw Error(Code::invalid, "page must be a positive integer", {{"page", "must be a positive integer"}});
-  out.per_page = std::min(positive(body, "per-page", kDefaultPerPage), max_per_page);
+  out.per_page = std::min(positive(body, "per-page", schema::kStatusPagePaging.default_per_page), max_per_page);
   const json* filter = member(body, "filter");
   if (!filter || filter->is_null()) return out;
   if (!filter->is_object())

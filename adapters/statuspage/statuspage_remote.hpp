@@ -25,7 +25,7 @@ using json = nlohmann::json;
 class StatusPageRemote final : public engine::sync::Remote {
  public:
   // Throws hse::Error(Code::invalid) when `transport` is null, when a limit is not
-  // positive (or max_rows_per_page exceeds kMaxPerPage), or when the token holds a
+  // positive (or max_rows_per_page exceeds the API's cap on per_page), or when the token holds a
   // control character (it would break the header).
   StatusPageRemote(StatusPageOptions options, std::shared_ptr<http::Transport> transport);
   StatusPageRemote(const StatusPageRemote&) = delete;

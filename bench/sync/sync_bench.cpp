@@ -37,6 +37,7 @@
 #include "adapters/fourhse/connect.hpp"
 #include "adapters/http/client.hpp"
 #include "adapters/remote_factory.hpp"
+#include "core/config_keys.hpp"
 #include "engine/engine.hpp"
 #include "schema/catalog.hpp"
 #include "adapters/emulator/process.hpp"
@@ -76,9 +77,12 @@ double peak_rss_mb() {
   return double(kb) / 1024.0;
 }
 
+// A configuration key's default, from the one table (core/config_keys.cpp).
+int default_of(const char* key) { return std::stoi(std::string(hse::config_key(key).fallback)); }
+
 struct Settings {
-  int per_page = 500;   // engine/sync/pull.cpp's defaults
-  int concurrency = 4;  // pages in flight per batch: 2 * concurrency; pool: concurrency
+  int per_page = default_of("sync.per_page");        // the pull's defaults
+  int concurrency = default_of("sync.concurrency");  // pages in flight per batch: 2 * concurrency; pool: concurrency
 };
 
 std::string scope_field(const std::string& e) {
@@ -281,7 +285,7 @@ json push_rtt50(const fs::path& dir, int updates, int creates) {
   // The engine sizes the HTTP pool for push_concurrency entries in flight.
   json config = {{"remote", {{"kind", "fourhse"}, {"url", url}}},
                  {"scopes", {{"projects", {project}}}},
-                 {"sync", {{"per_page", 500}, {"concurrency", 4}, {"push_concurrency", kRtt50PushConcurrency}}}};
+                 {"sync", {{"push_concurrency", kRtt50PushConcurrency}}}};  // the pull's defaults
   const std::string db = (dir / "rtt50.db").string();
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
   hse::engine::EngineOptions opts;

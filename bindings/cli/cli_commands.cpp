@@ -1,11 +1,10 @@
 #include "bindings/cli/cli_commands.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
+#include "adapters/http/client.hpp"
 #include "adapters/remote_factory.hpp"
 #include "bindings/cli/daemon.hpp"
 #include "core/json_input.hpp"
@@ -29,16 +28,19 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-// A --ca-file must be a readable file holding a PEM certificate: checked at init, so
-// a typo fails there and not at the first sync.
-void check_ca_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(Code::invalid, "cannot read --ca-file " + path, {{"--ca-file", "file cannot be read"}});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-    throw Error(Code::invalid, "--ca-file " + path + " holds no PEM certificate",
-                {{"--ca-file", "must hold PEM certificates"}});
+// What init is given is checked as the first sync would use it, so that a typo fails
+// at init: the CA file is loaded as the HTTP client loads it, and the remote is built
+// (its URL parsed, its credentials checked) without sending anything.
+void check_remote(const json& remote, const std::string& ca_file) {
+  if (!ca_file.empty()) {
+    try {
+      adapters::http::check_ca_file(ca_file);
+    } catch (const Error& e) {
+      throw Error(Code::invalid, std::string("--ca-file: ") + e.what(),
+                  {{"--ca-file", "must be a readable file of PEM CA certificates"}});
+    }
+  }
+  adapters::make_remote(remote);
 }
 
 struct InitArgs {
@@ -65,10 +67,8 @@ json cmd_init(const std::string& db, const InitArgs& a) {
     std::string password = a.password_file.empty() ? env("HSE_PASSWORD") : read_secret_file(a.password_file, "--password-file");
     remote["oauth"] = {{"token_url", a.oauth_token_url}, {"client_id", a.client_id}, {"username", a.username}, {"password", password}};
   }
-  if (!a.ca_file.empty()) {
-    check_ca_file(a.ca_file);
-    remote["ca_file"] = a.ca_file;
-  }
+  if (!a.ca_file.empty()) remote["ca_file"] = a.ca_file;
+  check_remote(remote, a.ca_file);
   json config = {{"remote", remote}};
   if (!a.projects.empty()) config["scopes"] = {{"projects", a.projects}};
   // Anything else of the configuration (policies, sync settings), merged over the above.

@@ -2,7 +2,7 @@
 
 #include "core/config_keys.hpp"
 #include "core/error.hpp"
-#include "schema/validate.hpp"
+#include "schema/paging.hpp"
 
 namespace hse::engine::config {
 
@@ -24,7 +24,7 @@ milliseconds seconds(double s) { return milliseconds(int64_t(s * 1000)); }
 const char* to_string(Durability d) { return d == Durability::normal ? "normal" : "full"; }
 
 Config parse(const json& config) {
-  static_assert(schema::kMaxPerPage == 1000, "sync.per_page's maximum in core/config_keys.cpp is the API's cap");
+  static_assert(schema::kFourHsePaging.max_per_page == 1000, "sync.per_page's maximum in core/config_keys.cpp is the API's cap");
   refuse_unknown(config, "");
   Config c;
   c.durability = read_choice(config, "durability") == "normal" ? Durability::normal : Durability::full;

@@ -176,7 +176,7 @@ void Journal::erase_row(const std::string& entity, const std::string& id) {
   });
 }
 
-std::optional<int64_t> Journal::delete_entry(const std::string& entity, const std::string& id) {
+std::optional<int64_t> Journal::pending_delete(const std::string& entity, const std::string& id) {
   return storage_call("read journal", [&]() -> std::optional<int64_t> {
     auto st = db_.prepare("SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'");
     st->bind(1, entity);

@@ -145,7 +145,7 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   auto meta = s.replica.meta(e, id);
   if (!meta) {
     // Deleted here and not pushed yet: the push decides (delete against a remote edit).
-    if (s.journal.delete_entry(e.name, id)) return Applied::skipped;
+    if (s.journal.pending_delete(e.name, id)) return Applied::skipped;
     RowMeta m;
     m.base_hash = hash;
     s.replica.insert(e, server, m, {Origin::pull, std::nullopt, nullptr});

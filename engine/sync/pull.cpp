@@ -7,28 +7,19 @@
 
 #include "engine/store/migrations.hpp"
 #include "engine/sync/apply.hpp"
-#include "schema/validate.hpp"
+#include "schema/catalog.hpp"
+#include "schema/paging.hpp"
 #include "core/planted.hpp"
 
 namespace hse::engine::sync {
 
 namespace {
 
-constexpr int kDefaultPerPage = 500;
-constexpr int kDefaultWindow = 8;
-
 // The field that places a row of `e` in a project scope.
 std::string scope_field(const schema::Entity& e) {
   if (e.name == "project") return e.key;
   if (e.field("tenant_id")) return "tenant_id";
   return e.parent_field;
-}
-
-int setting(const json& config, const char* key, int fallback, int min, int max) {
-  auto sync = config.find("sync");
-  if (sync == config.end() || !sync->is_object() || !sync->contains(key) || !(*sync)[key].is_number_integer())
-    return fallback;
-  return std::clamp((*sync)[key].get<int>(), min, max);
 }
 
 void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, std::unordered_set<std::string>& seen) {
@@ -104,7 +95,8 @@ void confirm_by_parent(SyncContext& ctx, const schema::Entity& e, const std::vec
     ctx.check_cancel();
     std::unordered_set<std::string> listed;
     std::vector<json> rows;
-    json body = {{"filter", {{e.parent_field, parent}}}, {"per-page", schema::kMaxPerPage}};
+    const auto& api = e.remote == "statuspage" ? schema::kStatusPagePaging : schema::kFourHsePaging;
+    json body = {{"filter", {{e.parent_field, parent}}}, {"per-page", api.max_per_page}};
     for (int page = 1, pages = 1; page <= pages; ++page) {
       body["page"] = page;
       RemotePage got = ctx.remote.list(e.name, body);
@@ -126,8 +118,8 @@ void confirm_by_parent(SyncContext& ctx, const schema::Entity& e, const std::vec
 
 void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::string>& scope) {
   const std::string field = scope_field(e);
-  const int per_page = setting(ctx.config, "per_page", kDefaultPerPage, 1, schema::kMaxPerPage);
-  const int window = setting(ctx.config, "concurrency", kDefaultWindow / 2, 1, 16) * 2;
+  const int per_page = ctx.config.sync.per_page;
+  const int window = ctx.config.sync.concurrency * 2;
   json body = {{"per-page", per_page}, {"history", true}};
   if (scope) body["filter"] = {{field, *scope}};
 
@@ -189,18 +181,10 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
 void pull(SyncContext& ctx) {
   ctx.emit({{"type", "phase"}, {"phase", "pull"}});
   // The entities of the remote this replica mirrors.
-  std::string kind = "fourhse";
-  if (auto r = ctx.config.find("remote"); r != ctx.config.end() && r->is_object() && r->value("kind", json()).is_string())
-    kind = (*r)["kind"].get<std::string>();
-  std::vector<std::optional<std::string>> scopes;
-  auto sc = ctx.config.find("scopes");
-  if (kind == "fourhse" && sc != ctx.config.end() && sc->is_object() && sc->contains("projects") && (*sc)["projects"].is_array() &&
-      !(*sc)["projects"].empty()) {
-    for (const auto& p : (*sc)["projects"])
-      if (p.is_string()) scopes.push_back(p.get<std::string>());
-  } else {
-    scopes.push_back(std::nullopt);
-  }
+  const std::string kind = to_string(ctx.config.remote.kind);
+  // config::parse refuses projects on a status-page remote.
+  std::vector<std::optional<std::string>> scopes(ctx.config.projects.begin(), ctx.config.projects.end());
+  if (scopes.empty()) scopes.push_back(std::nullopt);
   for (const auto& e : schema::entities()) {
     if (e.remote != kind) continue;
     ctx.emit({{"type", "entity"}, {"entity", e.name}});

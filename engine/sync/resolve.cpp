@@ -44,7 +44,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
   auto local = s.replica.get(e, id);
   json remote = c->remote.is_object() ? store::normalize(e, c->remote) : json();
   json detail = {{"conflict_id", conflict_id}, {"kind", to_string(c->kind)}, {"take", take}, {"local", c->local}, {"remote", c->remote}};
-  auto seq = meta ? meta->journal_seq : s.journal.delete_entry(e.name, id);
+  auto seq = meta ? meta->journal_seq : s.journal.pending_delete(e.name, id);
 
   if ((c->kind == ConflictKind::update_update || c->kind == ConflictKind::create_collision) && !local &&
       take != "row") {

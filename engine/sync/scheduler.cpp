@@ -150,11 +150,6 @@ void Scheduler::request_now() {
   asio::post(impl_->io, [this] { impl_->arm(milliseconds(0)); });
 }
 
-uint64_t Scheduler::rounds() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->finished;
-}
-
 json Scheduler::last_report() const {
   std::lock_guard lock(impl_->mu);
   return impl_->last;

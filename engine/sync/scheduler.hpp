@@ -47,8 +47,7 @@ class Scheduler {
   void poke();
   // A round as soon as the current one (if any) ends.
   void request_now();
-  // Rounds finished so far, and the report of the last one.
-  uint64_t rounds() const;
+  // The report of the last round finished.
   json last_report() const;
   // Asks for a round now (request_now) and blocks until a round that started after
   // this call ends, or the timeout passes. The round to wait for is fixed before the

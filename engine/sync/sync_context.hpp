@@ -9,15 +9,18 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "engine/sync/replica_state.hpp"
+#include "engine/config/config.hpp"
 #include "engine/merge/policy.hpp"
+#include "engine/sync/replica_state.hpp"
 #include "engine/sync/remote.hpp"
 
 namespace hse::engine::sync {
 
 using json = nlohmann::json;
 
-// Receives events as JSON objects ({"type": ...}); called on the syncing thread.
+// Takes the round's events as JSON objects ({"type": ...}), from the round's
+// threads. The engine's sink only queues them: the app's sink runs on the engine's
+// event thread (engine/sync/event_dispatcher.hpp), never on a round's thread.
 using EventSink = std::function<void(const json& event)>;
 // Decides a conflict (its JSON as hse_conflicts lists it): answers
 // {"take": "local"} | {"take": "remote"} | {"row": {...}}, or nullopt to leave it
@@ -55,7 +58,7 @@ struct SyncContext {
   merge::PolicyTable policies;
   Resolver resolver;
   EventSink events;
-  json config;  // the replica's configuration
+  const config::Config& config;  // the replica's, parsed at open
   RoundStats stats;
   const std::atomic<bool>* cancel = nullptr;  // set: stop after the current page or entry
   // How long the round waits for another process's round on the same replica.

@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& e = all[in.byte() % all.size()];
   hse::fuzz::expect_only_hse_errors("index query", [&] {
     auto q = hse::schema::parse_index_body(e, hse::parse_json(in.rest(), "query_json"));
-    if (q.page < 1 || q.per_page < 1 || q.per_page > hse::schema::kMaxPerPage) std::abort();
+    if (q.page < 1 || q.per_page < 1 || q.per_page > hse::schema::kFourHsePaging.max_per_page) std::abort();
     for (const auto& f : q.filters)
       if (f.field == nullptr || f.value.is_structured()) std::abort();
   });

@@ -301,14 +301,24 @@ HSE_EXPORT hse_code hse_resolve(hse_engine* engine, const char* conflict_id, con
 
 /* --- Callbacks ------------------------------------------------------------------ */
 
-/* Receives the engine's events, one JSON object each, {"type": ...}:
- * round_started, phase {"phase": "push"|"pull"}, entity {"entity"}, page {"entity",
- * "page", "pages", "rows"}, conflict {"conflict_id", "entity", "id", "kind"},
- * rejected {"entity", "id", "seq", ...}, mapped {"entity", "local_id", "id"} (a
- * row created here got the server's id), discarded {"entity", "id", "op", "row",
- * "reason"} (a local change dropped because its row or parent was deleted on the
- * server; the row's history keeps it), online, offline, error {"error"},
- * round_finished {"report"}. `event_json` is valid only during the call. */
+/* Receives the engine's events, one JSON object each, {"type": ...}. This list is
+ * the reference for every binding (tests/docs/check_events.py checks it against
+ * what the engine emits):
+ *   round_started
+ *   phase {"phase": "push"|"pull"}
+ *   entity {"entity"}, page {"entity", "page", "pages", "rows"} (the pull's progress)
+ *   conflict {"conflict_id", "entity", "id", "kind"} (left to the app, or decided)
+ *   rejected {"entity", "id", "seq", "errors"} (the server refused an entry)
+ *   held {"entity", "id", "seq", "attempts", "status", "error"} (an entry failed
+ *     sync.max_attempts times on its own; it waits for hse_retry or hse_drop)
+ *   dropped {"entity", "id", "entries", "restored"} (hse_drop removed a row's
+ *     entries; "restored" is the server's last known row, null for none)
+ *   mapped {"entity", "local_id", "id"} (a row created here got the server's id)
+ *   discarded {"entity", "id", "op", "row", "reason"} (a local change dropped
+ *     because its row or parent was deleted on the server; history keeps it)
+ *   online, offline, error {"error"}
+ *   round_finished {"report"}
+ * `event_json` is valid only during the call. */
 typedef void (*hse_event_fn)(void* user, const char* event_json);
 
 /* Registers `cb` (NULL: none) with its `user` pointer, replacing the previous one;
@@ -335,8 +345,8 @@ enum {
  *   delete_update          yes               yes              no
  *   create_collision       yes               yes              no
  * Any other answer, a malformed one, or HSE_RESOLVE_DEFER leaves the conflict to
- * the app, as the manual policy does. Runs on the syncing thread with the replica
- * locked (convention 7): it must not block and must not call back into this engine. */
+ * the app, as the manual policy does. Runs on a thread of the round, one call at a
+ * time (convention 7): it must not block and must not call back into this engine. */
 typedef int (*hse_resolver_fn)(void* user, const char* conflict_json, char** resolution_json);
 
 /* Registers `cb` (NULL: none) with its `user` pointer, replacing the previous one.

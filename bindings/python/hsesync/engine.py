@@ -79,7 +79,7 @@ class Engine:
     calls running in other threads. Callbacks run on background threads:
     ``on_event`` on the engine's event thread (it may read and write the Engine,
     but not call sync, wait_synced, stop, close or set_event_callback, which wait
-    for event delivery); the resolver on the syncing thread with the replica locked
+    for event delivery); the resolver on a thread of the round, one call at a time
     (it must not call the Engine at all). Such calls raise InvalidError rather than
     deadlock.
     """
@@ -308,9 +308,9 @@ class Engine:
     # -- callbacks --------------------------------------------------------------------
 
     def set_event_callback(self, fn: Optional[EventCallback]) -> None:
-        """Calls ``fn(event)`` for each event (a dict with "type": round_started,
-        phase, entity, page, conflict, rejected, mapped, discarded, online,
-        offline, error, round_finished), in order, on the engine's event thread; ``sync()`` returns
+        """Calls ``fn(event)`` for each event (a dict with a "type"; the types and
+        their fields are listed at ``hse_event_fn`` in hsesync.h), in order, on the
+        engine's event thread; ``sync()`` returns
         once its round's events were delivered. ``fn`` may read and write this Engine
         but not call sync, wait_synced, stop, close or set_event_callback (they wait
         for event delivery). An exception in ``fn`` is printed and ignored.
@@ -339,8 +339,8 @@ class Engine:
         is "callback" (config ``"policies": {"incident": "callback"}``). ``conflict``
         is a dict as ``conflicts()`` lists it. ``fn`` returns "local", "remote", a
         dict ``{"take": ...}`` / ``{"row": {field: value}}`` (update_update only), or
-        None to leave the conflict to the app (listed by ``conflicts()``). Runs on the
-        syncing thread with the replica locked: do not call this Engine from it.
+        None to leave the conflict to the app (listed by ``conflicts()``). Runs on a
+        thread of the round, one call at a time: do not call this Engine from it.
         An exception in ``fn`` defers. ``None`` unregisters."""
         if fn is None:
             self._call(_c.lib.hse_set_conflict_resolver, _c.RESOLVER_FN(), None)

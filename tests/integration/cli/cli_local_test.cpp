@@ -166,6 +166,16 @@ TEST_F(Cli, InitRefusesABadConfigurationAndStoresNothing) {
   EXPECT_NE(err().find("--ca-file"), std::string::npos) << err();
   std::ofstream(dir / "garbage.pem") << "not a certificate\n";
   EXPECT_EQ(with({"--ca-file", (dir / "garbage.pem").string()}).code, 11);
+  // A PEM header is not enough: the file is loaded as the client will load it.
+  std::ofstream(dir / "header.pem") << "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n";
+  EXPECT_EQ(with({"--ca-file", (dir / "header.pem").string()}).code, 11);
+  EXPECT_NE(err().find("\"field\":\"--ca-file\""), std::string::npos) << err();
+  // The remote is built as sync builds it: a URL it cannot use fails here.
+  for (const char* url : {"ftp://127.0.0.1:9", "not a url"}) {
+    std::vector<std::string> args = {"init", "--remote", url, "--token", "t"};
+    EXPECT_EQ(run(args).code, 11) << url;
+    EXPECT_NE(err().find("base URL"), std::string::npos) << err();
+  }
   EXPECT_FALSE(std::filesystem::exists(db));
 
   ASSERT_EQ(with({"--config", R"({"durability":"normal","sync":{"max_attempts":3}})"}).code, 0) << err();

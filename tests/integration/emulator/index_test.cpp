@@ -185,14 +185,14 @@ TEST_F(IndexTest, PagingDefaultsLimitsAndMalformedBodies) {
   EXPECT_EQ(parse(r).size(), 100u);
   EXPECT_EQ(r.header("x-pagination-per-page"), "100");
   EXPECT_EQ(r.header("x-pagination-current-page"), "1");
-  EXPECT_EQ(parse(index("action", {{"per-page", schema::kMaxPerPage}})).size(), 270u);  // one office historicized
+  EXPECT_EQ(parse(index("action", {{"per-page", schema::kFourHsePaging.max_per_page}})).size(), 270u);  // one office historicized
   EXPECT_EQ(parse(index("action", {{"per-page", "5"}, {"page", "2"}})).size(), 5u);
   EXPECT_EQ(parse(index("action", {{"page", 1000000}})), json::array());
   struct Bad {
     json body;
     const char* field;
   };
-  for (const auto& [body, field] : std::vector<Bad>{{{{"per-page", schema::kMaxPerPage + 1}}, "per-page"},
+  for (const auto& [body, field] : std::vector<Bad>{{{{"per-page", schema::kFourHsePaging.max_per_page + 1}}, "per-page"},
                                                    {{{"per-page", 0}}, "per-page"},
                                                    {{{"per-page", "x"}}, "per-page"},
                                                    {{{"page", 0}}, "page"},

@@ -2,6 +2,7 @@
 // default, a CA file to trust a private CA, and verification off only on request, loudly.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <mutex>
 
 #include "adapters/http/client.hpp"
@@ -147,4 +148,31 @@ TEST_F(HttpTls, VerificationOffIsAcceptedAndWarnedOnEveryConnection) {
   ASSERT_EQ(lines.size(), 2u);  // two connections, because the server closes each
   EXPECT_NE(lines[0].find("verification is disabled"), std::string::npos) << lines[0];
   EXPECT_EQ(lines[0].find("SECRET"), std::string::npos) << lines[0];
+}
+
+// A CA file is loaded as OpenSSL loads it: a PEM header around garbage, a file with
+// no certificate, or no file at all is refused (invalid, naming remote.ca_file), over
+// https and over plain http alike, before anything is sent.
+TEST_F(HttpTls, ABadCaFileIsRefusedBeforeAnythingIsSent) {
+  EXPECT_NO_THROW(hse::adapters::http::check_ca_file(good_.cert));
+  const std::string header_only = dir_->path() + "/header_only.pem";
+  std::ofstream(header_only) << "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n";
+  const std::string no_cert = dir_->path() + "/no_cert.pem";
+  std::ofstream(no_cert) << "just text\n";
+  for (const std::string& path : {header_only, no_cert, dir_->path() + "/missing.pem"}) {
+    try {
+      hse::adapters::http::check_ca_file(path);
+      ADD_FAILURE() << path << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Code::invalid) << e.what();
+      ASSERT_EQ(e.fields().size(), 1u);
+      EXPECT_EQ(e.fields()[0].field, "remote.ca_file");
+    }
+    for (const char* url : {"https://127.0.0.1:1", "http://127.0.0.1:1"}) {
+      ClientOptions o;
+      o.base_url = url;
+      o.ca_file = path;
+      EXPECT_THROW(Client c(o), Error) << url << " " << path;
+    }
+  }
 }

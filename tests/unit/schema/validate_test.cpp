@@ -184,7 +184,7 @@ TEST(IndexBody, ParsesAndNamesBadKeys) {
   };
   expect_bad({{"sort", "description"}}, "sort");
   expect_bad({{"page", 0}}, "page");
-  expect_bad({{"per-page", kMaxPerPage + 1}}, "per-page");
+  expect_bad({{"per-page", kFourHsePaging.max_per_page + 1}}, "per-page");
   expect_bad({{"filter", {{"colour", "red"}}}}, "filter.colour");
   expect_bad({{"history", "yes"}}, "history");
   expect_bad({{"pagesize", 3}}, "pagesize");
@@ -264,8 +264,27 @@ TEST(Validate, AFlagTakesZeroAndOneAsTheApiDoes) {
     EXPECT_EQ(fields_of(check_create(comment, {{"incident", "1"}, {"comment", "c"}, {"internal", flag}})),
               std::vector<std::string>{"internal"})
         << flag;
-  EXPECT_EQ(with_booleans(comment, {{"internal", 1}})["internal"], true);
-  EXPECT_EQ(with_booleans(comment, {{"internal", 0}})["internal"], false);
-  EXPECT_EQ(with_booleans(comment, {{"internal", true}})["internal"], true);
-  EXPECT_EQ(with_booleans(comment, {{"comment", 1}})["comment"], 1);  // not a flag: left to validation
+  EXPECT_EQ(in_replica_form(comment, {{"internal", 1}})["internal"], true);
+  EXPECT_EQ(in_replica_form(comment, {{"internal", 0}})["internal"], false);
+  EXPECT_EQ(in_replica_form(comment, {{"internal", true}})["internal"], true);
+  EXPECT_EQ(in_replica_form(comment, {{"comment", 1}})["comment"], 1);  // not a flag: left to validation
+}
+
+// docs/api/004 types an incident's id as an integer: a comment's `incident` may be
+// given as one, and is kept as the decimal text the replica names the incident by.
+TEST(Validate, AServerAssignedIdTakesTheApisIntegerForm) {
+  const Entity& comment = entity("statuspage_comment");
+  json body = in_replica_form(comment, {{"incident", 42}, {"comment", "c"}});
+  EXPECT_EQ(body["incident"], "42");
+  EXPECT_TRUE(check_create(comment, body).empty());
+  EXPECT_EQ(in_replica_form(comment, {{"incident", "42"}})["incident"], "42");
+  // Not an id the server could have given: left for validation, which refuses it.
+  for (json bad : {json(0), json(-3), json(1.5)}) {
+    json b = in_replica_form(comment, {{"incident", bad}, {"comment", "c"}});
+    EXPECT_EQ(b["incident"], bad);
+    ASSERT_EQ(check_create(comment, b).size(), 1u) << bad;
+    EXPECT_EQ(check_create(comment, b)[0].field, "incident");
+  }
+  // A 4HSE reference (a UUID the client picks) is not rewritten.
+  EXPECT_EQ(in_replica_form(entity("office"), {{"project_id", 7}})["project_id"], 7);
 }

@@ -1,3 +1,4 @@
+#include "core/config_keys.hpp"
 #include "engine/engine_impl.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
 
@@ -96,4 +97,53 @@ TEST_F(SyncTest, EventsTellTheRound) {
   EXPECT_EQ(types.front(), "round_started");
   EXPECT_EQ(types.back(), "round_finished");
   EXPECT_NE(std::find(types.begin(), types.end(), "page"), types.end());
+}
+
+// The pull reads sync.per_page and sync.concurrency from the typed configuration:
+// pages of per_page rows, fetched in windows of twice the concurrency after page 1.
+TEST_F(SyncTest, ThePullPagesAsConfigured) {
+  struct PageRecorder : hse::test::FakeRemote {
+    std::mutex mu;
+    std::vector<std::vector<int>> batches;
+    std::vector<int> per_page;  // of every incident list
+    engine::sync::RemotePage list(const std::string& entity, const json& body) override {
+      if (entity == "incident") {
+        std::lock_guard lock(mu);
+        per_page.push_back(body.at("per-page").get<int>());
+      }
+      return FakeRemote::list(entity, body);
+    }
+    std::vector<engine::sync::RemotePage> list_pages(const std::string& entity, const json& body,
+                                                     const std::vector<int>& pages) override {
+      if (entity == "incident") {
+        std::lock_guard lock(mu);
+        batches.push_back(pages);
+      }
+      return FakeRemote::list_pages(entity, body, pages);
+    }
+  };
+  auto recorder = std::make_shared<PageRecorder>();
+  recorder->rows = server->rows;
+  server = recorder;
+  for (int i = 0; i < 30; ++i) {
+    json r = incident_body("r" + std::to_string(i));
+    r["office_incident_id"] = "c0000000-0000-4000-8000-0000000000" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+    server->put("incident", r);
+  }
+
+  auto paged = open("paged", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 2}, {"concurrency", 2}}}});
+  sync_ok(*paged);
+  EXPECT_EQ(paged->query("incident", {{"per-page", 100}})["_meta"]["totalCount"], 30);
+  ASSERT_EQ(recorder->per_page.size(), 15u);
+  for (int n : recorder->per_page) EXPECT_EQ(n, 2);
+  const std::vector<std::vector<int>> windows = {{2, 3, 4, 5}, {6, 7, 8, 9}, {10, 11, 12, 13}, {14, 15}};
+  EXPECT_EQ(recorder->batches, windows);
+
+  // Without the keys: config_keys' defaults (sync.per_page 500: one page).
+  recorder->per_page.clear();
+  recorder->batches.clear();
+  auto defaults = open("defaults", {{"remote", {{"url", "fake://"}}}});
+  sync_ok(*defaults);
+  EXPECT_EQ(recorder->per_page, std::vector<int>{std::stoi(std::string(config_key("sync.per_page").fallback))});
+  EXPECT_TRUE(recorder->batches.empty());
 }

@@ -573,3 +573,29 @@ TEST_F(StatusPage, ClientWinsAgainstADeleteRecreatesOnceWhateverTheEntries) {
   EXPECT_EQ(back["description"], "second edit");
   expect_mirrors_server(*a);
 }
+
+// docs/api/004 types ids and `internal` as integers: a comment written with the API's
+// own types (an incident id 1, internal 1) is taken, stored in the replica's form,
+// and pushed to that incident.
+TEST_F(StatusPage, ACommentTakesTheApisIntegerTypes) {
+  a->create("statuspage_incident", incident("Disk full"));
+  sync_ok(*a);
+  ASSERT_TRUE(a->get("statuspage_incident", "1"));
+  json c = a->create("statuspage_comment", {{"incident", 1}, {"comment", "cleaning up"}, {"internal", 1}});
+  EXPECT_EQ(c["incident"], "1");
+  EXPECT_EQ(c["internal"], true);
+  EXPECT_EQ(a->query("statuspage_comment", {{"filter", {{"incident", "1"}}}})["_meta"]["totalCount"], 1);
+  sync_ok(*a);
+  ASSERT_EQ(server->count("statuspage_comment"), 1u);
+  EXPECT_EQ(server->row("statuspage_comment", "1").value()["incident"], "1");
+  expect_mirrors_server(*a);
+  // An incident the replica does not have is refused by the relation check, as before.
+  try {
+    a->create("statuspage_comment", {{"incident", 99}, {"comment", "x"}});
+    ADD_FAILURE() << "accepted a comment on a missing incident";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::invalid);
+    ASSERT_FALSE(e.fields().empty());
+    EXPECT_EQ(e.fields()[0].field, "incident");
+  }
+}

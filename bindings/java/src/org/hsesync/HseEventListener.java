@@ -1,9 +1,8 @@
 package org.hsesync;
 
 /**
- * Receives the engine's events, one JSON object each ({"type": "round_started"},
- * "phase", "entity", "page", "conflict", "rejected", "mapped", "discarded",
- * "online", "offline", "error", "round_finished"; see hsesync.h).
+ * Receives the engine's events, one JSON object each ({"type": ...}; the types and
+ * their fields are listed at hse_event_fn in bindings/c/include/hsesync.h).
  *
  * <p>Runs on the engine's event thread, in order, never while the engine holds a
  * lock. It may read and write the engine (get, query, create, resolve, ...) but not
