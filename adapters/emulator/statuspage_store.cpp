@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "adapters/emulator/sql_ident.hpp"
 #include "schema/catalog.hpp"
 
 namespace hse::adapters::emulator {
@@ -14,7 +15,6 @@ using schema::Entity;
 using schema::Field;
 using schema::Type;
 
-std::string ident(const std::string& name) { return "\"" + name + "\""; }
 
 // Ids (the key, and the comment's incident) are text in the catalog, for the replica's
 // local ids; here, as on the wire, they are integers.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "adapters/emulator/sql_ident.hpp"
 #include "core/error.hpp"
 
 namespace hse::adapters::emulator {
@@ -42,7 +43,6 @@ const Computed* computed(const Entity& e, const Field& f) {
   return nullptr;
 }
 
-std::string ident(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 // The expression a view answers for field `f` of `e`.
 std::string view_expr(const Entity& e, const Field& f) {

@@ -40,11 +40,6 @@ class Journal {
   // The seq of the row's newest delete entry (a row deleted here, not yet pushed);
   // a lookup: it changes nothing.
   std::optional<int64_t> pending_delete(const std::string& entity, const std::string& id);
-  // The old name of pending_delete, kept only until engine/sync/push_plan.cpp (being
-  // edited for issue 11) calls pending_delete; then remove it.
-  std::optional<int64_t> delete_entry(const std::string& entity, const std::string& id) {
-    return pending_delete(entity, id);
-  }
 
   void set_state(int64_t seq, State state, const std::optional<std::string>& error = std::nullopt,
                  const json& errors = nullptr);

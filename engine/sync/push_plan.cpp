@@ -195,7 +195,7 @@ std::optional<Prepared> PushPlan::prepare(int64_t seq) {
   if (entry.op != Op::remove && !row) {
     // Deleted here while this entry was in flight (the delete became an entry of its
     // own), and the send failed: the delete goes on alone, knowing what was sent.
-    if (auto del = s.journal.delete_entry(e.name, entry.id); del && entry.sent.is_object() && entry.op == Op::create)
+    if (auto del = s.journal.pending_delete(e.name, entry.id); del && entry.sent.is_object() && entry.op == Op::create)
       s.journal.set_sent(*del, entry.sent);
     s.journal.erase(entry.seq);
     tx.commit();
