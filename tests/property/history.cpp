@@ -33,8 +33,10 @@ void run_history(Mode mode, int clients) {
   RC_CLASSIFY(commands.size() < 10, "under 10 commands");
   RC_CLASSIFY(commands.size() >= 10 && commands.size() < 40, "10 to 39 commands");
   RC_CLASSIFY(commands.size() >= 40, "40 commands or more");
-  rc::state::runAll(commands, model, sut);
-  settle_and_check(sut);
+  tag_failures([&] {
+    rc::state::runAll(commands, model, sut);
+    settle_and_check(sut);
+  });
 }
 
 }  // namespace hse::prop

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "tests/property/properties.hpp"
 #include "tests/property/sim.hpp"
 
 namespace hse::prop {
@@ -54,7 +55,7 @@ void PushOrderLog::check(const std::vector<Ack>& acks) const {
       size_t j = pos;
       while (j < values.size() && values[j] != v) ++j;
       if (j == values.size())
-        RC_FAIL("[push-order] client " + std::to_string(s.client) + "'s update of " + s.entity + " " + s.id + "." +
+        RC_FAIL(std::string(tag(Prop::push_order)) + " client " + std::to_string(s.client) + "'s update of " + s.entity + " " + s.id + "." +
                 it.key() + " = \"" + v + "\" reached the server after a later write of that field (\"" +
                 values[pos] + "\" or newer)");
       pos = j;

@@ -27,6 +27,7 @@
 #include "adapters/http/client.hpp"
 #include "adapters/statuspage/statuspage_remote.hpp"
 #include "engine/engine.hpp"
+#include "tests/property/properties.hpp"
 #include "schema/catalog.hpp"
 #include "adapters/emulator/process.hpp"
 #include "tests/property/push_order.hpp"
@@ -154,7 +155,30 @@ struct Ack {
   std::string op;   // create | update | delete
   std::string entity;
   std::string id;
-  json fields;  // create body / update patch
+  json fields;     // create body / update patch
+  int64_t at = 0;  // the world's clock when it was acknowledged (versions carry the same clock)
+};
+
+// A record the app can see that explains why an acknowledged write is not on the
+// server: a decision a policy recorded (a history version with origin `conflict`), a
+// conflict the app resolved, or an entry the server refused (and those waiting behind
+// it). It excuses only writes acknowledged before it (`before`), to its row, and:
+//  - field: "" every field of the row, else that one field;
+//  - sides: when not empty, only a write whose value one of these rows has (the sides
+//    the record keeps in history: the value lost is there for the app to see);
+//  - writer: -2 any writer, else only that writer's; not_writer: any writer but that one;
+//  - writes / deletes: it excuses field writes, a delete of the row (a decision about
+//    the row's existence), or both.
+struct Excuse {
+  std::string entity, id;
+  std::string field;        // "" every field
+  int64_t before = 0;
+  std::vector<json> sides;  // rows; when not empty, the write's value must be one of theirs
+  int writer = -2;          // -2: any writer
+  int not_writer = -2;      // -2: none excluded
+  bool writes = true;       // excuses field writes
+  bool deletes = false;     // excuses a delete of the row
+  std::string why;
 };
 
 struct Client {
@@ -201,7 +225,7 @@ class Sut {
     reopen(i);
   }
   void ack(int writer, std::string op, std::string entity, std::string id, json fields) {
-    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(id), std::move(fields)});
+    acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(id), std::move(fields), clock->now_ms()});
   }
 
   Mode mode;
@@ -216,6 +240,17 @@ class Sut {
   PushOrderLog push_log;
   // Conflicts and rejections the app was shown (listed) during the settle phase.
   std::vector<std::pair<std::string, std::string>> listed;  // entity, id
+  // What the app resolved during the settle phase (settle_and_check adds the rest).
+  std::vector<Excuse> excuses;
+  // Rows the server's index pages delivered (4HSE) to client `recording` (-1: none),
+  // during settle()'s clean rounds: each must be in its history ([history-complete]).
+  struct Delivery {
+    int client = 0;
+    std::string entity, id;
+    json row;
+  };
+  std::vector<Delivery> deliveries;
+  int recording = -1;
 
  private:
   std::filesystem::path dir_;
@@ -232,7 +267,35 @@ uint16_t shared_emulator_port();
 void settle(Sut& sut);
 
 // settle(), then every property of the issue for the 4HSE entities; failures are
-// reported with RC_ASSERT/RC_FAIL.
+// reported with HSE_PROP_FAIL, naming the property (properties.hpp).
 void settle_and_check(Sut& sut);
+
+// [blocked-waits]: every blocked entry of client i's journal waits behind an entry
+// the server refused (rejected or held), directly or through other blocked entries:
+// an earlier entry of its row, an entry of a row it references (its parent's create),
+// or, for a delete, an earlier entry of a row referencing it (the order push_plan keeps).
+// Answers how many blocked entries it checked.
+int check_blocked_waits(Sut& sut, int i);
+
+// An acknowledged local write as its writer's history must show it.
+struct LocalWrite {
+  int64_t seq = 0;
+  std::string op;  // create | update | delete
+  json fields;     // create body / update patch; null for a delete
+};
+
+// The history properties of one row in one replica (`where` names both):
+// [history-order] versions in order, each ending where the next begins;
+// [history-complete] the replica's current row (`current`, nullopt when it has none)
+// is the open version, field for field, and each of the writer's acknowledged local
+// writes (`writes`, in the order acknowledged) is a `local` version with its values,
+// in that order.
+void check_row_history(const std::string& where, const schema::Entity& e, const std::vector<engine::store::Version>& h,
+                       const std::optional<json>& current, const std::vector<LocalWrite>& writes);
+
+// Runs a history's steps and checks so that every failure names what failed: an
+// assertion of a command that names no property is tagged [step], an exception
+// (an hse::Error out of the engine, a harness error) [harness].
+void tag_failures(const std::function<void()>& steps);
 
 }  // namespace hse::prop

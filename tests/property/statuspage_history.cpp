@@ -18,8 +18,10 @@ void run_history(int clients) {
   RC_CLASSIFY(commands.size() < 10, "under 10 commands");
   RC_CLASSIFY(commands.size() >= 10 && commands.size() < 40, "10 to 39 commands");
   RC_CLASSIFY(commands.size() >= 40, "40 commands or more");
-  rc::state::runAll(commands, model, world);
-  check_statuspage(world);
+  tag_failures([&] {
+    rc::state::runAll(commands, model, world);
+    check_statuspage(world);
+  });
 }
 
 }  // namespace hse::prop::sp

@@ -216,11 +216,11 @@ void check_statuspage(SpWorld& w, bool final) {
   for (const auto& [id, row] : S_inc) {
     const std::string ref = row.value("external_reference", json()).is_string() ? row["external_reference"].get<std::string>() : "";
     auto t = tag_of_ref.find(ref);
-    if (t == tag_of_ref.end()) RC_FAIL("incident " + id + " is on the server but nobody created it: " + row.dump());
+    if (t == tag_of_ref.end()) HSE_PROP_FAIL(no_duplicate, "incident " + id + " is on the server but nobody created it: " + row.dump());
     auto [it, fresh] = server_id_of_incident.emplace(t->second, id);
     if (fresh) continue;
     if (!orphan_edited(t->second))
-      RC_FAIL("incident '" + ref + "' (tag " + t->second + ") exists twice on the server: " + it->second + " and " + id);
+      HSE_PROP_FAIL(no_duplicate, "incident '" + ref + "' (tag " + t->second + ") exists twice on the server: " + it->second + " and " + id);
     // The creator's copy is the later create (ids grow); the other is the orphan.
     auto& all = copies[t->second];
     if (all.empty()) all.push_back(it->second);
@@ -229,15 +229,15 @@ void check_statuspage(SpWorld& w, bool final) {
   }
   for (const auto& [id, row] : S_com) {
     auto t = tag_of_text.find(row.value("comment", ""));
-    if (t == tag_of_text.end()) RC_FAIL("comment " + id + " is on the server but nobody created it: " + row.dump());
+    if (t == tag_of_text.end()) HSE_PROP_FAIL(no_duplicate, "comment " + id + " is on the server but nobody created it: " + row.dump());
     auto [it, fresh] = server_id_of_comment.emplace(t->second, id);
     if (!fresh)
-      RC_FAIL("comment '" + row["comment"].get<std::string>() + "' exists twice on the server: " + it->second + " and " + id);
+      HSE_PROP_FAIL(no_duplicate, "comment '" + row["comment"].get<std::string>() + "' exists twice on the server: " + it->second + " and " + id);
     // 3. It hangs under the incident its writer created it for.
     const auto& c = w.comments.at(t->second);
     auto want = server_id_of_incident.find(c.incident);
     if (want == server_id_of_incident.end() || (row["incident"] != want->second && !is_copy(c.incident, row["incident"])))
-      RC_FAIL(who(c.creator) + "'s comment '" + c.text + "' (" + id + ") is under incident " + row["incident"].dump() +
+      HSE_PROP_FAIL(mapping, who(c.creator) + "'s comment '" + c.text + "' (" + id + ") is under incident " + row["incident"].dump() +
               ", not under incident " + c.incident + " it was written for (" +
               (want == server_id_of_incident.end() ? std::string("not on the server") : want->second) + ")");
   }
@@ -247,13 +247,13 @@ void check_statuspage(SpWorld& w, bool final) {
   // entries blocked behind them; such rows are left out of the comparisons.
   std::vector<std::set<std::pair<std::string, std::string>>> held(n);
   for (int i = 0; i < n; ++i) {
-    RC_ASSERT(sut.clients[i].engine->conflicts().empty());
+    HSE_PROP_ASSERT(drained, sut.clients[i].engine->conflicts().empty());
     for (const auto& entry : sut.clients[i].engine->journal()) {
       std::string where = "client " + std::to_string(i) + " journal entry " + entry.to_json().dump();
       if (entry.state != engine::journal::State::rejected && entry.state != engine::journal::State::blocked)
-        RC_FAIL("journal not empty after two clean rounds: " + where);
+        HSE_PROP_FAIL(drained, "journal not empty after two clean rounds: " + where);
       if (entry.state == engine::journal::State::rejected && !entry.errors.is_array())
-        RC_FAIL("a rejection without the server's reasons: " + where);
+        HSE_PROP_FAIL(rejection_earned, "a rejection without the server's reasons: " + where);
       // Every create the commands make is valid, and so is every patch alone: the
       // server may only refuse a row that concurrent state changes merged into an
       // invalid mix of status and dates. Anything else is a write sent wrong (to an
@@ -271,27 +271,27 @@ void check_statuspage(SpWorld& w, bool final) {
         std::string tag;
         for (const auto& [t, comment] : w.comments)
           if (comment.creator == i && comment.local_id == entry.id) c = &comment, tag = t;
-        if (!c) RC_FAIL("a comment create nobody made was refused: " + where);
+        if (!c) HSE_PROP_FAIL(rejection_earned, "a comment create nobody made was refused: " + where);
         for (const auto& err : entry.errors)
           if (err.value("field", "") != "incident")
-            RC_FAIL("a comment create refused for something else than its incident: " + where);
+            HSE_PROP_FAIL(rejection_earned, "a comment create refused for something else than its incident: " + where);
         if (!w.refused.count(tag))
-          RC_FAIL("a comment create marked refused, but the server never refused it: " + where);
+          HSE_PROP_FAIL(rejection_earned, "a comment create marked refused, but the server never refused it: " + where);
         if (w.refused_while_present.count(tag))
-          RC_FAIL("a comment create refused while its incident " + c->incident + " was on the server: " + where);
+          HSE_PROP_FAIL(rejection_earned, "a comment create refused while its incident " + c->incident + " was on the server: " + where);
         bool deleted_by_other = false;
         for (const auto& a : w.acks)
           deleted_by_other = deleted_by_other ||
                              (a.op == "delete" && a.entity == kIncident && a.tag == c->incident && a.writer != i);
         if (!deleted_by_other)
-          RC_FAIL("a comment create refused, but nobody else deleted its incident " + c->incident + ": " + where);
+          HSE_PROP_FAIL(rejection_earned, "a comment create refused, but nobody else deleted its incident " + c->incident + ": " + where);
       } else if (entry.state == engine::journal::State::rejected) {
         if (entry.entity != kIncident || entry.op != engine::journal::Op::update)
-          RC_FAIL("a valid write was refused by the server: " + where);
+          HSE_PROP_FAIL(rejection_earned, "a valid write was refused by the server: " + where);
         for (const auto& err : entry.errors) {
           const std::string f = err.value("field", "");
           if (f != "status" && f != "investigation_date" && f != "stable_date" && f != "resolve_date")
-            RC_FAIL("an update refused for something else than its state: " + where);
+            HSE_PROP_FAIL(rejection_earned, "an update refused for something else than its state: " + where);
         }
       }
       held[i].insert({entry.entity, entry.id});
@@ -300,16 +300,9 @@ void check_statuspage(SpWorld& w, bool final) {
   }
   // Blocked entries wait for a row the server refused: a comment's incident, or the
   // row itself (a later entry of a row whose earlier entry was refused waits behind it).
-  for (int i = 0; i < n; ++i)
-    for (const auto& entry : sut.clients[i].engine->journal()) {
-      if (entry.state != engine::journal::State::blocked) continue;
-      auto row = sut.clients[i].engine->get(entry.entity, entry.id);
-      std::string parent = row && entry.entity == kComment ? row->value("incident", "") : "";
-      const bool behind_own_row = held[i].count({entry.entity, entry.id}) > 0;
-      if (!behind_own_row && (parent.empty() || !held[i].count({kIncident, parent})))
-        RC_FAIL("client " + std::to_string(i) + " journal entry " + entry.to_json().dump() +
-                " is blocked, but not behind an incident the server refused: " + (row ? row->dump() : "no row"));
-    }
+  int blocked = 0;
+  for (int i = 0; i < n; ++i) blocked += check_blocked_waits(sut, i);
+  RC_CLASSIFY(blocked > 0, "blocked entries checked");
 
   // 4. Every replica equals the server, every field; 3. no replica row keeps a local id.
   std::vector<std::map<std::string, std::map<std::string, json>>> local(n);
@@ -325,19 +318,35 @@ void check_statuspage(SpWorld& w, bool final) {
         if (held[i].count({name, id})) continue;
         auto it = L.find(id);
         if (it == L.end())
-          RC_FAIL(at + id + ": the server has it, the replica does not: " + srow.dump() + debug_rows(sut, id));
+          HSE_PROP_FAIL(convergence, at + id + ": the server has it, the replica does not: " + srow.dump() + debug_rows(sut, id));
         for (const auto& f : e.fields) {
           json lv = it->second.value(f.name, json());
           json sv = srow.value(f.name, json());
           if (lv != sv)
-            RC_FAIL(at + id + "." + f.name + " = " + lv.dump() + " but the server has " + sv.dump());
+            HSE_PROP_FAIL(convergence, at + id + "." + f.name + " = " + lv.dump() + " but the server has " + sv.dump());
         }
       }
       for (const auto& [id, lrow] : L) {
         if (held[i].count({name, id})) continue;
-        if (!is_server_id(json(id))) RC_FAIL(at + id + " still has a local id after convergence: " + lrow.dump());
-        if (!S.count(id)) RC_FAIL(at + id + ": the replica has it, the server does not: " + lrow.dump());
+        if (!is_server_id(json(id))) HSE_PROP_FAIL(mapping, at + id + " still has a local id after convergence: " + lrow.dump());
+        if (!S.count(id)) HSE_PROP_FAIL(convergence, at + id + ": the replica has it, the server does not: " + lrow.dump());
       }
+    }
+  }
+
+  // History: in order, the current row its open version, and each of a client's
+  // acknowledged local writes a local version of the row it named, in order.
+  for (int i = 0; i < n; ++i) {
+    auto& eng = *sut.clients[i].engine;
+    std::map<std::pair<std::string, std::string>, std::vector<LocalWrite>> writes;
+    for (const auto& a : w.acks)
+      if (a.writer == i && !a.id.empty()) writes[{a.entity, a.id}].push_back({a.seq, a.op, a.fields});
+    for (const char* name : {kIncident, kComment})
+      for (const auto& [id, row] : local[i][name]) writes.try_emplace({name, id});
+    for (const auto& [key, ws] : writes) {
+      const auto& [name, id] = key;
+      check_row_history("client " + std::to_string(i) + " history of " + name + " " + id, schema::entity(name),
+                        eng.history(name, id), eng.get(name, id), ws);
     }
   }
 
@@ -376,13 +385,13 @@ void check_statuspage(SpWorld& w, bool final) {
     // creator learned its id is not the creator's any more (README.md): no id maps to it.
     if (known == w.create_known.end() && orphan_edited(tag)) continue;
     auto row = eng.get(kIncident, inc.local_id);
-    if (!row) RC_FAIL("client " + std::to_string(inc.creator) + ": get(" + inc.local_id + ") finds nothing, but incident " +
+    if (!row) HSE_PROP_FAIL(mapping, "client " + std::to_string(inc.creator) + ": get(" + inc.local_id + ") finds nothing, but incident " +
                       tag + " is on the server as " + sid->second);
     if ((*row)["id"] != sid->second)
-      RC_FAIL("client " + std::to_string(inc.creator) + ": get(" + inc.local_id + ") answers incident " +
+      HSE_PROP_FAIL(mapping, "client " + std::to_string(inc.creator) + ": get(" + inc.local_id + ") answers incident " +
               (*row)["id"].dump() + ", the server has it as " + sid->second);
     if (eng.history(kIncident, inc.local_id).size() != eng.history(kIncident, sid->second).size())
-      RC_FAIL("client " + std::to_string(inc.creator) + ": the history of " + inc.local_id + " is not that of " + sid->second);
+      HSE_PROP_FAIL(mapping, "client " + std::to_string(inc.creator) + ": the history of " + inc.local_id + " is not that of " + sid->second);
   }
   for (const auto& [tag, c] : w.comments) {
     if (c.creator < 0) continue;
@@ -395,7 +404,7 @@ void check_statuspage(SpWorld& w, bool final) {
     auto hist = sut.clients[c.creator].engine->history(kComment, c.local_id);
     if (!row && !hist.empty() && hist.back().op == "delete") continue;
     if (!row || (*row)["id"] != sid->second)
-      RC_FAIL("client " + std::to_string(c.creator) + ": get(" + c.local_id + ") answers " + (row ? row->dump() : "nothing") +
+      HSE_PROP_FAIL(mapping, "client " + std::to_string(c.creator) + ": get(" + c.local_id + ") answers " + (row ? row->dump() : "nothing") +
               ", the server has comment '" + c.text + "' as " + sid->second);
   }
   for (int i = 0; i < n; ++i)
@@ -497,11 +506,11 @@ void check_statuspage(SpWorld& w, bool final) {
       if (inc.creator == a.writer && orphan_edited(a.tag) &&
           (known == w.create_known.end() || known->second.first > a.seq))
         continue;
-      RC_FAIL(what + ": the incident is still on the server " + srow->dump());
+      HSE_PROP_FAIL(no_lost_write, what + ": the incident is still on the server " + srow->dump());
     }
     if (!srow) {
       if (deleted.count(incident_tag(a)) || rec) continue;
-      RC_FAIL(what + ": vanished (not on the server, not deleted by anyone, no conflict or rejection listed)");
+      HSE_PROP_FAIL(no_lost_write, what + ": vanished (not on the server, not deleted by anyone, no conflict or rejection listed)");
     }
     for (auto it = a.fields.begin(); it != a.fields.end(); ++it) {
       if (it.key() == "id" || it.key() == "incident") continue;  // ids: property 3
@@ -515,7 +524,7 @@ void check_statuspage(SpWorld& w, bool final) {
         overtaken = overtaken || (b.seq > a.seq && b.entity == a.entity && b.tag == a.tag && b.fields.is_object() &&
                                   b.fields.contains(it.key()));
       if (overtaken || rec || undone_before_push(a, it.key(), srow->value(it.key(), json()))) continue;
-      RC_FAIL(what + ": field " + it.key() + " is " + srow->value(it.key(), json()).dump() +
+      HSE_PROP_FAIL(no_lost_write, what + ": field " + it.key() + " is " + srow->value(it.key(), json()).dump() +
               " on the server; nothing later overwrote it and no conflict was recorded" + debug_rows(sut, sid->second));
     }
   }

@@ -45,6 +45,7 @@ struct SpAck {
   std::string tag;
   json fields;  // create body (as the engine stored it) / update patch (what changed)
   std::string server_id;  // a delete: the server's id it named, when known
+  std::string id;         // a client's write: the id its writer named the row by then
 };
 
 // The server's incidents (by tag) at one moment of the ledger's sequence, for the
@@ -75,8 +76,11 @@ struct SpWorld {
   std::map<std::string, json> server_comments();
 
   void ack(int writer, std::string op, std::string entity, std::string tag, json fields, std::string server_id = "") {
+    std::string id;
+    if (writer >= 0 && entity == "statuspage_comment" && comments.count(tag)) id = comments.at(tag).local_id;
+    if (writer >= 0 && entity == "statuspage_incident") id = incident_id_for(writer, tag).value_or("");
     acks.push_back({++ack_seq, writer, std::move(op), std::move(entity), std::move(tag), std::move(fields),
-                    std::move(server_id)});
+                    std::move(server_id), std::move(id)});
   }
 
   // Snapshots of the server's incidents (SpSnapshot); `round_start`/`round_end` bracket a
