@@ -3,6 +3,8 @@
 #include "engine/store/row_codec.hpp"
 #include "core/planted.hpp"
 
+#include <algorithm>
+
 namespace hse::engine::sync {
 
 using journal::Op;
@@ -205,7 +207,8 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   return Applied::merged;
 }
 
-void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_in) {
+void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_in,
+                   const std::vector<std::string>& kept_by_server) {
   auto& s = ctx.s;
   const json server = store::normalize(e, server_in);
   const std::string hash = store::content_hash(e, server);
@@ -236,8 +239,15 @@ void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Ent
     auto old_base = entry.op == Op::update && entry.patch.is_object() ? s.replica.base(e, entry.id) : std::nullopt;
     if (old_base) {
       new_base = store::normalize(e, *old_base);
-      for (const auto& f : e.fields)
+      const json written = store::normalize(e, entry.patch);
+      for (const auto& f : e.fields) {
         if (f.read_only || entry.patch.contains(f.name)) new_base[f.name] = server[f.name];
+        // Where the policy kept the server's value, the later edits were still made
+        // against ours: that is their base, so the server's value meets them as a
+        // change, and the policy decides again instead of being overwritten unseen.
+        if (std::find(kept_by_server.begin(), kept_by_server.end(), f.name) != kept_by_server.end())
+          new_base[f.name] = written.value(f.name, json());
+      }
     }
     s.replica.save_base(e, entry.id, new_base);
     meta->state = meta->state == SyncState::synced ? SyncState::pending : meta->state;

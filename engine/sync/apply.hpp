@@ -24,7 +24,9 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
 
 // The server's answer to a pushed create or update becomes the row and its base;
 // local edits made while the entry was in flight (newer entries) stay on top.
-void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_row);
+// `kept_by_server`: fields of the entry the policy settled for the server's value.
+void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_row,
+                   const std::vector<std::string>& kept_by_server = {});
 // A pushed delete is done (or the row was gone already).
 void accept_deleted(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry);
 // The row went on the server: remove it locally (history keeps it).

@@ -250,7 +250,7 @@ After apply(SyncContext& ctx, Prepared& p, const Outcome& outcome) {
   journal::Entry& entry = p.entry;
   if (const auto* a = std::get_if<Accepted>(&outcome)) {
     if (e.server_assigned_ids && entry.op == Op::create) map_created(ctx, e, entry, a->server);
-    accept_pushed(ctx, e, entry, a->server);
+    accept_pushed(ctx, e, entry, a->server, a->kept_by_server);
     if (entry.op == Op::create && has_update_only_fields(e)) keep_local_edits(ctx, e, entry, p.local, a->server);
     return After::done;
   }

@@ -37,9 +37,11 @@ struct Prepared {
   json local;  // the row as it is here (null for a delete)
 };
 
-// The server holds the write: its answer (create, update).
+// The server holds the write: its answer (create, update). `kept_by_server`: fields of
+// the update the policy left at the server's value, so the answer does not hold ours.
 struct Accepted {
   json server;
+  std::vector<std::string> kept_by_server;
 };
 // A create whose answer was lost, found on the server: `sent` is what made it.
 struct Adopted {

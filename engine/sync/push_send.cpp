@@ -83,10 +83,10 @@ Outcome send_create(SyncContext& ctx, const Prepared& p) {
     auto key = server.find(e.key);
     if (key == server.end() || !key->is_string() || key->get_ref<const std::string&>().empty())
       throw Error(Code::server, "the server's answer to a " + e.name + " create has no id");
-    return Accepted{std::move(server)};
+    return Accepted{std::move(server), {}};
   }
   try {
-    return Accepted{ctx.remote.create(e.name, p.body)};
+    return Accepted{ctx.remote.create(e.name, p.body), {}};
   } catch (const Error& err) {
     if (err.code() != Code::conflict) throw;
   }
@@ -94,7 +94,7 @@ Outcome send_create(SyncContext& ctx, const Prepared& p) {
   auto existing = ctx.remote.view(e.name, entry.id);
   if (!existing)
     throw Error(Code::server, "the server refused " + e.name + " " + entry.id + " as a duplicate but has no such row");
-  if (is_ours(p.body, *existing)) return Accepted{*existing};
+  if (is_ours(p.body, *existing)) return Accepted{*existing, {}};
   return Conflicted{ConflictKind::create_collision, *existing, p.local, nullptr, {}};
 }
 
@@ -130,6 +130,7 @@ Outcome send_update(SyncContext& ctx, const Prepared& p) {
       if (server_norm.value(it.key(), json()) == it.value()) base_now[it.key()] = it.value();
   merge::MergeResult overlap;
   overlap.row = json::object();
+  std::vector<std::string> kept;
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     if (planted::active(planted::Bug::update_ignores_server_changes)) break;
     json b = base_now.value(it.key(), json());
@@ -142,16 +143,20 @@ Outcome send_update(SyncContext& ctx, const Prepared& p) {
     if (!settled.manual.empty())
       return Conflicted{ConflictKind::update_update, server_norm, p.local, p.base, settled.manual};
     for (const auto& c : overlap.conflicts) {
-      if (settled.row.value(c.field, json()) == c.remote) patch.erase(c.field);
-      else patch[c.field] = settled.row[c.field];
+      if (settled.row.value(c.field, json()) == c.remote) {
+        patch.erase(c.field);
+        kept.push_back(c.field);
+      } else {
+        patch[c.field] = settled.row[c.field];
+      }
     }
     record_decision(ctx, e, entry,
                     {{"conflict", to_string(ConflictKind::update_update)}, {"decisions", settled.decisions},
                      {"base", p.base}, {"local", p.local}, {"remote", server_norm}});
   }
-  if (patch.empty()) return Accepted{server_norm};
+  if (patch.empty()) return Accepted{server_norm, kept};
   try {
-    return Accepted{ctx.remote.update_from(e.name, entry.id, patch, *server)};
+    return Accepted{ctx.remote.update_from(e.name, entry.id, patch, *server), kept};
   } catch (const Error& err) {
     if (err.code() != Code::not_found) throw;
   }

@@ -13,10 +13,15 @@ using store::SyncState;
 namespace {
 
 // Points the row's journal at `op`/`patch` (or at nothing), and its state to match.
-void rewrite_entry(SyncContext& ctx, const schema::Entity& e, const std::string& id, std::optional<int64_t> old_seq,
-                   std::optional<Op> op, const json& patch, bool cascade = false) {
+// The resolved row is the whole of what is left to push: every entry of the row not
+// in flight goes, not only the newest. An older entry left behind (the one the
+// conflict was raised for, with edits made after it) would be sent after the
+// resolution and write its stale value over both sides.
+void rewrite_entry(SyncContext& ctx, const schema::Entity& e, const std::string& id, std::optional<Op> op,
+                   const json& patch, bool cascade = false) {
   auto& s = ctx.s;
-  if (old_seq) s.journal.erase(*old_seq);
+  for (const auto& entry : s.journal.list({std::nullopt, e.name, id}))
+    if (entry.state != journal::State::in_flight) s.journal.erase(entry.seq);
   std::optional<int64_t> seq;
   if (op) seq = s.journal.record(e.name, id, *op, patch, cascade, std::nullopt, s.replica.now());
   if (auto meta = s.replica.meta(e, id)) {
@@ -93,7 +98,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
       s.replica.replace(e, *local, row, m, {Origin::resolution, seq, detail});
     }
     json patch = merge::diff_writable(e, row, remote);
-    rewrite_entry(ctx, e, id, seq, patch.empty() ? std::nullopt : std::optional<Op>(Op::update), patch);
+    rewrite_entry(ctx, e, id, patch.empty() ? std::nullopt : std::optional<Op>(Op::update), patch);
     if (patch.empty()) s.replica.drop_base(e, id);
   } else if (c->kind == ConflictKind::update_delete) {
     if (take == "remote") {
@@ -106,7 +111,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
         m.base_hash.reset();
         s.replica.set_meta(e, id, m);
       }
-      rewrite_entry(ctx, e, id, seq, Op::create, nullptr);
+      rewrite_entry(ctx, e, id, Op::create, nullptr);
     }
   } else if (c->kind == ConflictKind::delete_update) {
     if (take == "remote") {

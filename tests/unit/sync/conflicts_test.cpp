@@ -1,6 +1,7 @@
 #include "tests/unit/sync/sync_fixture.hpp"
 
 using namespace hse;
+using hse::test::FakeRemote;
 using hse::test::SyncTest;
 using json = nlohmann::json;
 
@@ -17,6 +18,23 @@ class Conflicts : public SyncTest {
     sync_ok(*a);
   }
   void server_edit(const json& patch) { server->update("incident", iid, patch); }
+  // A round whose update of the incident applies with its answer lost, while the
+  // user renames it again here (a second entry, made against "first").
+  void lose_an_update_edited_in_flight(const std::string& first, const std::string& second) {
+    a->update("incident", iid, {{"name", first}});
+    bool edited = false;
+    server->on_call = [&](const std::string& op, const std::string&, const std::string&) {
+      if (op != "update" || edited) return;
+      edited = true;
+      a->update("incident", iid, {{"name", second}});
+    };
+    server->faults.push_back({FakeRemote::Fault::none, Code::ok});              // the view
+    server->faults.push_back({FakeRemote::Fault::lose_answer, Code::timeout});  // the update
+    EXPECT_FALSE(a->sync()["ok"].get<bool>());
+    server->on_call = nullptr;
+    ASSERT_TRUE(edited);
+    ASSERT_EQ(a->journal().size(), 2u);
+  }
   std::unique_ptr<engine::Engine> reopen_with_policy(const json& policies) {
     a.reset();
     return open("a", {{"policies", policies}});
@@ -225,5 +243,34 @@ TEST_F(Conflicts, RejectedWriteStaysVisibleBlocksItsChildrenAndGoesOnceFixed) {
   sync_ok(*a);
   EXPECT_TRUE(server->row("office", office["office_id"]));
   EXPECT_TRUE(server->row("incident", child["office_incident_id"]));
+  expect_converged(*a);
+}
+
+// The retried update meets a server value it did not write, and the policy keeps it.
+// The edit made in flight was made against our first value, not against theirs: it
+// meets their value as a conflict too, and does not overwrite it unseen.
+TEST_F(Conflicts, AnEditMadeWhileALostUpdateWasInFlightDoesNotOverwriteTheServerUnseen) {
+  lose_an_update_edited_in_flight("Mine 1", "Mine 2");
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Theirs");
+  expect_converged(*a);
+  bool kept = false;
+  for (const auto& v : a->history("incident", iid)) kept = kept || (v.row.is_object() && v.row["name"] == "Mine 2");
+  EXPECT_TRUE(kept) << "the losing local value is not in history";
+}
+
+// A resolution is the whole of what the row has left to push: the older entry the
+// conflict was raised for goes with it, or it would be sent afterwards, stale.
+TEST_F(Conflicts, AResolutionReplacesEveryPendingEntryOfTheRow) {
+  a = reopen_with_policy({{"incident", "manual"}});
+  lose_an_update_edited_in_flight("Mine 1", "Mine 2");
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  ASSERT_EQ(a->conflicts().size(), 1u);
+  a->resolve(a->conflicts()[0].conflict_id, {{"take", "remote"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Theirs");
   expect_converged(*a);
 }
