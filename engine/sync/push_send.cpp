@@ -140,8 +140,22 @@ Outcome send_update(SyncContext& ctx, const Prepared& p) {
   if (!overlap.conflicts.empty()) {
     overlap.row = p.local;
     Settlement settled = settle(ctx, e, entry.id, p.base, p.local, server_norm, overlap, ConflictKind::update_update);
-    if (!settled.manual.empty())
-      return Conflicted{ConflictKind::update_update, server_norm, p.local, p.base, settled.manual};
+    if (!settled.manual.empty()) {
+      // The row here carries the edits made after this entry too (its newer entries,
+      // which its resolution replaces): a field both sides changed there is the app's
+      // to decide as well when its policy leaves it to the app.
+      std::vector<std::string> fields = settled.manual;
+      for (const auto& f : e.fields) {
+        const json& l = p.local.value(f.name, json());
+        const json& b = base_now.value(f.name, json());
+        const json& r = server_norm.value(f.name, json());
+        const merge::Policy policy = ctx.policies.for_field(e.name, f.name);
+        if (!f.read_only && l != b && r != b && l != r && !patch.contains(f.name) &&
+            (policy == merge::Policy::manual || policy == merge::Policy::callback))
+          fields.push_back(f.name);
+      }
+      return Conflicted{ConflictKind::update_update, server_norm, p.local, p.base, fields};
+    }
     for (const auto& c : overlap.conflicts) {
       if (settled.row.value(c.field, json()) == c.remote) {
         patch.erase(c.field);

@@ -75,8 +75,17 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
       // base becomes `remote` below); the fields changed here since the base stay ours.
       json base = c->base.is_object() ? store::normalize(e, c->base) : json::object();
       row = remote;
-      for (const auto& f : e.fields)
-        if (!f.read_only && local->value(f.name, json()) != base.value(f.name, json())) row[f.name] = (*local)[f.name];
+      for (const auto& f : e.fields) {
+        const json& l = local->value(f.name, json());
+        const json& b = base.value(f.name, json());
+        if (f.read_only || l == b) continue;
+        // A field the server changed too, outside the conflict's fields, is not the
+        // app's choice here: its policy decides, as a push would have.
+        const bool theirs_too = remote.value(f.name, json()) != b && remote.value(f.name, json()) != l;
+        const merge::Policy policy = ctx.policies.for_field(e.name, f.name);
+        if (theirs_too && (policy == merge::Policy::server_wins || policy == merge::Policy::merge)) continue;
+        row[f.name] = l;
+      }
     }
     if (c->kind == ConflictKind::create_collision && take == "remote") row = remote;
     for (const auto& f : c->fields) {

@@ -19,14 +19,14 @@ class Conflicts : public SyncTest {
   }
   void server_edit(const json& patch) { server->update("incident", iid, patch); }
   // A round whose update of the incident applies with its answer lost, while the
-  // user renames it again here (a second entry, made against "first").
-  void lose_an_update_edited_in_flight(const std::string& first, const std::string& second) {
-    a->update("incident", iid, {{"name", first}});
+  // user edits it again here (a second entry, made against `first`).
+  void lose_an_update_edited_in_flight(const json& first, const json& second) {
+    a->update("incident", iid, first);
     bool edited = false;
     server->on_call = [&](const std::string& op, const std::string&, const std::string&) {
       if (op != "update" || edited) return;
       edited = true;
-      a->update("incident", iid, {{"name", second}});
+      a->update("incident", iid, second);
     };
     server->faults.push_back({FakeRemote::Fault::none, Code::ok});              // the view
     server->faults.push_back({FakeRemote::Fault::lose_answer, Code::timeout});  // the update
@@ -250,7 +250,7 @@ TEST_F(Conflicts, RejectedWriteStaysVisibleBlocksItsChildrenAndGoesOnceFixed) {
 // The edit made in flight was made against our first value, not against theirs: it
 // meets their value as a conflict too, and does not overwrite it unseen.
 TEST_F(Conflicts, AnEditMadeWhileALostUpdateWasInFlightDoesNotOverwriteTheServerUnseen) {
-  lose_an_update_edited_in_flight("Mine 1", "Mine 2");
+  lose_an_update_edited_in_flight({{"name", "Mine 1"}}, {{"name", "Mine 2"}});
   server_edit({{"name", "Theirs"}});
   sync_ok(*a);
   sync_ok(*a);
@@ -265,12 +265,44 @@ TEST_F(Conflicts, AnEditMadeWhileALostUpdateWasInFlightDoesNotOverwriteTheServer
 // conflict was raised for goes with it, or it would be sent afterwards, stale.
 TEST_F(Conflicts, AResolutionReplacesEveryPendingEntryOfTheRow) {
   a = reopen_with_policy({{"incident", "manual"}});
-  lose_an_update_edited_in_flight("Mine 1", "Mine 2");
+  lose_an_update_edited_in_flight({{"name", "Mine 1"}}, {{"name", "Mine 2"}});
   server_edit({{"name", "Theirs"}});
   sync_ok(*a);
   ASSERT_EQ(a->conflicts().size(), 1u);
   a->resolve(a->conflicts()[0].conflict_id, {{"take", "remote"}});
   sync_ok(*a);
   EXPECT_EQ(server->row("incident", iid)->at("name"), "Theirs");
+  expect_converged(*a);
+}
+
+// The conflict the retried update raises covers the field the in-flight edit changed
+// too, when the server changed it as well: "remote" keeps the server's value there.
+TEST_F(Conflicts, AConflictCoversTheFieldsOfEditsMadeInFlight) {
+  a = reopen_with_policy({{"incident", "manual"}});
+  lose_an_update_edited_in_flight({{"name", "Mine 1"}}, {{"description", "mine"}});
+  server_edit({{"name", "Theirs"}, {"description", "theirs"}});
+  sync_ok(*a);
+  auto open = a->conflicts();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].fields, json::array({"name", "description"}));
+  a->resolve(open[0].conflict_id, {{"take", "remote"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("description"), "theirs");
+  expect_converged(*a);
+}
+
+// Outside the conflict's fields, a field both sides changed is settled by its policy.
+TEST_F(Conflicts, AResolutionLeavesOtherFieldsBothSidesChangedToTheirPolicy) {
+  a = reopen_with_policy({{"incident", {{"*", "server_wins"}, {"name", "manual"}}}});
+  lose_an_update_edited_in_flight({{"name", "Mine 1"}}, {{"description", "mine"}});
+  server_edit({{"name", "Theirs"}, {"description", "theirs"}});
+  sync_ok(*a);
+  auto open = a->conflicts();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].fields, json::array({"name"}));
+  a->resolve(open[0].conflict_id, {{"take", "local"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine 1");
+  EXPECT_EQ(server->row("incident", iid)->at("description"), "theirs");
   expect_converged(*a);
 }
