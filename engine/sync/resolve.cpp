@@ -4,6 +4,8 @@
 #include "engine/sync/apply.hpp"
 #include "schema/validate.hpp"
 
+#include <algorithm>
+
 namespace hse::engine::sync {
 
 using journal::Op;
@@ -75,6 +77,7 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
       // base becomes `remote` below); the fields changed here since the base stay ours.
       json base = c->base.is_object() ? store::normalize(e, c->base) : json::object();
       row = remote;
+      json decided = json::object();
       for (const auto& f : e.fields) {
         const json& l = local->value(f.name, json());
         const json& b = base.value(f.name, json());
@@ -83,8 +86,21 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
         // app's choice here: its policy decides, as a push would have.
         const bool theirs_too = remote.value(f.name, json()) != b && remote.value(f.name, json()) != l;
         const merge::Policy policy = ctx.policies.for_field(e.name, f.name);
-        if (theirs_too && (policy == merge::Policy::server_wins || policy == merge::Policy::merge)) continue;
+        if (theirs_too && (policy == merge::Policy::server_wins || policy == merge::Policy::merge)) {
+          decided[f.name] = "remote";
+          continue;
+        }
+        const bool in_conflict = std::find(c->fields.begin(), c->fields.end(), json(f.name)) != c->fields.end();
+        if (theirs_too && !in_conflict) decided[f.name] = "local";
         row[f.name] = l;
+      }
+      // Recorded as the push records a policy's decision: the losing side is in history.
+      if (!decided.empty() && meta) {
+        s.replica.replace(e, *local, *local, *meta,
+                          {Origin::conflict, seq,
+                           {{"conflict", to_string(c->kind)}, {"decisions", decided}, {"base", base},
+                            {"local", *local}, {"remote", remote}}});
+        meta = s.replica.meta(e, id);
       }
     }
     if (c->kind == ConflictKind::create_collision && take == "remote") row = remote;

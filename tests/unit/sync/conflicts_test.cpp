@@ -305,4 +305,10 @@ TEST_F(Conflicts, AResolutionLeavesOtherFieldsBothSidesChangedToTheirPolicy) {
   EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine 1");
   EXPECT_EQ(server->row("incident", iid)->at("description"), "theirs");
   expect_converged(*a);
+  bool recorded = false;  // the policy's decision, with the losing local value
+  for (const auto& v : a->history("incident", iid))
+    recorded = recorded || (v.origin == "conflict" && v.detail.value("decisions", json()) ==
+                                                                                json{{"description", "remote"}} &&
+                            v.detail["local"]["description"] == "mine");
+  EXPECT_TRUE(recorded);
 }
