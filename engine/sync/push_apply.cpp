@@ -87,18 +87,24 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
       }
       break;
     case ConflictKind::create_collision: {
-      s.journal.erase(entry.seq);
+      // The decision covers the whole row as it is here (`out.local`), edits made
+      // while the create was in flight included: their entries go with it, or they
+      // would be sent afterwards over whichever side the decision kept.
+      s.journal.erase_row(e.name, entry.id);
       auto meta = *s.replica.meta(e, entry.id);
+      // The row now, not as prepare took it: an edit made while the create was in
+      // flight is the version this one closes, and is the local side.
+      const json local = s.replica.get(e, entry.id).value_or(out.local);
+      detail["local"] = local;
       if (decision == Decision::remote) {
         meta.journal_seq.reset();
         meta.state = SyncState::synced;
         meta.base_hash = store::content_hash(e, out.server);
-        s.replica.replace(e, out.local, store::normalize(e, out.server), meta,
-                          {store::Origin::conflict, entry.seq, detail});
+        s.replica.replace(e, local, store::normalize(e, out.server), meta, {store::Origin::conflict, entry.seq, detail});
         break;
       }
       // Client wins: what differs is pushed as an update of the server's row.
-      json patch = merge::diff_writable(e, out.local, out.server);
+      json patch = merge::diff_writable(e, local, out.server);
       meta.journal_seq = s.journal.record(e.name, entry.id, Op::update, patch, false, std::nullopt, s.replica.now());
       meta.base_hash = store::content_hash(e, out.server);
       s.replica.save_base(e, entry.id, out.server);

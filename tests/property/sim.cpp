@@ -237,6 +237,14 @@ bool excused(const Sut& sut, const Ack& a, const std::optional<std::string>& fie
 
 }  // namespace
 
+// With HSE_SP_DEBUG=1: the versions of one row's history.
+std::string history_dump(const std::vector<engine::store::Version>& h) {
+  std::string out;
+  if (!std::getenv("HSE_SP_DEBUG")) return out;
+  for (const auto& v : h) out += "\n " + v.to_json().dump();
+  return out;
+}
+
 void check_row_history(const std::string& where, const schema::Entity& e, const std::vector<engine::store::Version>& h,
                        const std::optional<json>& current, const std::vector<LocalWrite>& writes) {
   for (size_t v = 0; v < h.size(); ++v) {
@@ -274,7 +282,8 @@ void check_row_history(const std::string& where, const schema::Entity& e, const 
     }
     if (!found)
       HSE_PROP_FAIL(history_complete, where + ": the acknowledged local " + w.op + " #" + std::to_string(w.seq) + " " +
-                                          w.fields.dump() + " is not in the writer's history (in the order written)");
+                                          w.fields.dump() + " is not in the writer's history (in the order written)" +
+                                          history_dump(h));
   }
 }
 

@@ -159,3 +159,34 @@ TEST_F(Faults, RateLimitIsReportedAsTransient) {
   sync_ok(*a);
   expect_converged(*a);
 }
+
+// A create whose answer is lost, edited here while it and its retry are in flight:
+// the retry meets its own row as a collision, and whatever the policy decides, every
+// edit made here is a version of the row's history, the newest included.
+TEST_F(Faults, EditsMadeWhileALostCreateWasInFlightStayInHistory) {
+  const std::string id = "c0000000-0000-4000-8000-0000000000aa";
+  json body = incident_body("flight");
+  body["office_incident_id"] = id;
+  a->create("incident", body);
+  for (const char* words : {"first words", "second words"}) {
+    bool edited = false;
+    server->on_call = [&](const std::string& op, const std::string&, const std::string&) {
+      if (op != "create" || edited) return;
+      edited = true;
+      a->update("incident", id, {{"description", words}});
+    };
+    server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+    a->sync();  // the first answer is lost; the retry meets the row as a duplicate
+    server->on_call = nullptr;
+    ASSERT_TRUE(edited);
+  }
+  sync_ok(*a);
+  expect_converged(*a);
+  bool first = false, second = false;
+  for (const auto& v : a->history("incident", id)) {
+    if (v.origin != "local" || !v.row.is_object()) continue;
+    first = first || v.row["description"] == "first words";
+    second = second || v.row["description"] == "second words";
+  }
+  EXPECT_TRUE(first && second) << "an edit made while the create was in flight is not in history";
+}
