@@ -21,6 +21,9 @@ enum class Bug : int {
   remap_forgets_references,     // id map: a mapped row's referrers keep its local id
   update_ignores_server_changes,  // push: an update is sent without looking for fields the server changed too
   same_row_in_flight,           // push: a row's later entry is sent beside its earlier one (order lost)
+  collapse_into_in_flight,      // journal: a write collapses into the row's entry while it is being sent
+  refusal_blocks_unrelated,     // push: a rejected or held entry blocks every later entry, related or not
+  retry_waits_for_local_write,  // push: a failed entry is sent again only once a newer local write exists
 };
 
 #ifdef HSE_PLANTED_BUGS

@@ -107,7 +107,8 @@ std::optional<int64_t> Journal::record(const std::string& entity, const std::str
                                        bool cascade, std::optional<int64_t> newest, int64_t now) {
   return storage_call("write journal", [&]() -> std::optional<int64_t> {
     std::optional<Entry> last = newest ? get(*newest) : std::nullopt;
-    if (!last || last->state == State::in_flight) return append(entity, id, op, patch, cascade, now);
+    if (!last || (last->state == State::in_flight && !planted::active(planted::Bug::collapse_into_in_flight)))
+      return append(entity, id, op, patch, cascade, now);
     // A write on a rejected or held entry is the fix: it goes back to pending, with
     // its count of failures started again.
     const bool fix = last->state == State::rejected || last->state == State::held;

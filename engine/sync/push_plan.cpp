@@ -86,6 +86,9 @@ PushPlan::PushPlan(SyncContext& ctx, const std::set<int64_t>& failed) : ctx_(ctx
     }
     else if (failed.count(entry.seq))
       n.stuck = "entry " + std::to_string(entry.seq) + " failed this round", n.blocks = true;
+    else if (planted::active(planted::Bug::retry_waits_for_local_write) &&
+             (entry.attempts > 0 || entry.unanswered > 0) && entry.seq == last_seq_)
+      n.stuck = "entry " + std::to_string(entry.seq) + " waits for a local write", n.blocks = false;
     else if (ctx.s.conflicts.open_for(e.name, entry.id))
       n.stuck = "the conflict on " + n.row + " waits for the app";
     else
@@ -120,6 +123,11 @@ std::optional<int64_t> PushPlan::blocker(int64_t seq, const Node& n) const {
       }
   if (n.deletes)
     if (auto it = by_ref_.find(n.row); it != by_ref_.end() && !it->second.empty()) consider(*it->second.begin());
+  if (planted::active(planted::Bug::refusal_blocks_unrelated))
+    for (const auto& [other, node] : nodes_) {
+      if (other >= seq) break;
+      if (node.stuck && node.blocks) consider(other);
+    }
   return first;
 }
 

@@ -141,6 +141,16 @@ TEST(PlantedBugs, BaseSavedBeforeMergeIsCaught) {
 TEST(PlantedBugs, SameRowInFlightIsCaught) {
   EXPECT_TRUE(caught(Suite::sync, Bug::same_row_in_flight, {Prop::push_order, Prop::no_lost_write}));
 }
+TEST(PlantedBugs, CollapseIntoAnEntryInFlightIsCaught) {
+  EXPECT_TRUE(caught(Suite::sync, Bug::collapse_into_in_flight,
+                     {Prop::no_lost_write, Prop::convergence, Prop::push_order, Prop::history_complete}));
+}
+TEST(PlantedBugs, RefusalBlockingUnrelatedEntriesIsCaught) {
+  EXPECT_TRUE(caught(Suite::sync, Bug::refusal_blocks_unrelated, {Prop::blocked_waits}));
+}
+TEST(PlantedBugs, RetryWaitingForALocalWriteIsCaught) {
+  EXPECT_TRUE(caught(Suite::sync, Bug::retry_waits_for_local_write, {Prop::drained}));
+}
 TEST(PlantedBugs, SkippedOrphanLookupIsCaught) {
   EXPECT_TRUE(caught(Suite::statuspage, Bug::skip_orphan_lookup, {Prop::no_duplicate}));
 }
