@@ -8,7 +8,7 @@ endif()
 set(HSE_PROP_DIR ${CMAKE_CURRENT_SOURCE_DIR}/property)
 
 # The world, its commands and properties; linked with one engine or the other.
-add_library(hse_property_support STATIC ${HSE_PROP_DIR}/sim.cpp ${HSE_PROP_DIR}/history.cpp ${HSE_PROP_DIR}/push_order.cpp
+add_library(hse_property_support STATIC ${HSE_PROP_DIR}/sim.cpp ${HSE_PROP_DIR}/history.cpp ${HSE_PROP_DIR}/push_order.cpp ${HSE_PROP_DIR}/reached.cpp
   ${HSE_PROP_DIR}/statuspage_sim.cpp ${HSE_PROP_DIR}/statuspage_history.cpp)
 target_include_directories(hse_property_support PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(hse_property_support PUBLIC hse_fourhse hse_statuspage hse_emulator hse_test_support hse_http
@@ -46,7 +46,7 @@ if(HSE_SANITIZE)
   set(HSE_PROP_HTTP_HISTORIES 8)
   set(HSE_PROP_STATUSPAGE_HISTORIES 150)
 else()
-  set(HSE_PROP_SYNC_HISTORIES 300)
+  set(HSE_PROP_SYNC_HISTORIES 1000)
   set(HSE_PROP_HTTP_HISTORIES 30)
   set(HSE_PROP_STATUSPAGE_HISTORIES 150)
 endif()

@@ -373,8 +373,10 @@ struct SyncRound : Cmd {
         // Updates only: after a create whose answer was lost twice, the engine can send
         // an older snapshot of the row after a newer one ([push-order] finds it; see
         // the issue 11 note), which this scenario is not about.
-        if (auto row = written_row(r); row && patches.contains(row->entity))
+        if (auto row = written_row(r); row && patches.contains(row->entity)) {
           local_update(s, c, *row, patches[row->entity]);
+          reach(Reached::edited_in_flight);
+        }
         return true;
       };
     if (edit_at && local_edit) {

@@ -36,6 +36,7 @@ void run_history(Mode mode, int clients) {
   tag_failures([&] {
     rc::state::runAll(commands, model, sut);
     settle_and_check(sut);
+    reach(Reached::history);
   });
 }
 

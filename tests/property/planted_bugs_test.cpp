@@ -29,7 +29,7 @@ namespace {
 // Histories tried per bug before giving up on falsifying it.
 constexpr int kBudget = 2000;
 // Histories of each control (no bug): as many as CI time allows (README.md).
-constexpr int kControlHistories = 150;
+constexpr int kControlHistories = 1000;
 
 enum class Suite { sync, statuspage };
 

@@ -475,6 +475,7 @@ void settle_and_check(Sut& sut) {
   int blocked = 0;
   for (int i = 0; i < n; ++i) blocked += check_blocked_waits(sut, i);
   RC_CLASSIFY(blocked > 0, "blocked entries checked");
+  if (blocked > 0) reach(Reached::blocked_checked);
 
   std::map<std::string, RowMap> server;
   for (const auto& e : schema::entities())
@@ -534,6 +535,16 @@ void settle_and_check(Sut& sut) {
       for (const auto& v : h) {
         note_parent(ent, id, v.row);
         if (v.origin == "conflict") excuse_decision(sut, i, ent, id, v);
+        if (v.origin == "resolution") reach(Reached::resolved_by_app);
+        if (v.origin == "conflict" && v.detail.is_object()) {
+          const json& d = v.detail;
+          json decisions = d.value("decisions", json::object());
+          if (d.contains("decision")) decisions["row"] = d["decision"];
+          for (auto it = decisions.begin(); it != decisions.end(); ++it) {
+            if (it.value() == "remote") reach(Reached::decided_remote);
+            if (it.value() == "local") reach(Reached::decided_local);
+          }
+        }
       }
       histories[i][{ent, id}] = std::move(h);
     }

@@ -23,6 +23,7 @@
 
 #include "adapters/emulator/emulator.hpp"
 #include "adapters/emulator/in_process_transport.hpp"
+#include "tests/property/reached.hpp"
 #include "adapters/fourhse/fourhse_remote.hpp"
 #include "adapters/http/client.hpp"
 #include "adapters/statuspage/statuspage_remote.hpp"
@@ -83,6 +84,10 @@ class SimTransport final : public http::Transport {
     http::Response resp = inner_->send(r);
     const bool lost = (n == crash_at && crash_after_answer) || (lose && resp.status / 100 == 2);
     if (observe) observe(r, resp, !lost);
+    if (resp.status == 422) reach(Reached::refused_422);
+    if (resp.status / 100 == 5) reach(Reached::server_error);
+    if (lose && resp.status / 100 == 2) reach(Reached::lost_answer);
+    if (n == crash_at && crash_after_answer) reach(Reached::crash_after_apply);
     if (n == crash_at && crash_after_answer) throw Crash{};
     if (lose && resp.status / 100 == 2) {
       if (!lose_this) --lose_answers;

@@ -13,6 +13,10 @@
 #include "tests/property/commands.hpp"
 #include "tests/property/differential.hpp"
 
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
 using namespace hse::prop;
 
 RC_GTEST_PROP(SyncProperty, ReplicasConvergeAndNothingAcknowledgedIsLost, ()) {
@@ -20,3 +24,15 @@ RC_GTEST_PROP(SyncProperty, ReplicasConvergeAndNothingAcknowledgedIsLost, ()) {
 }
 
 RC_GTEST_PROP(SyncProperty, ReplicaValidationRefusesWhatTheServerRefuses, ()) { run_differential(); }
+
+// Declared after the property, so it runs after it in this binary: a run of the full
+// budget (not a replay or a filtered run) must have reached every class of situation
+// the checks rely on. The tally is printed either way.
+TEST(SyncProperty, TheHistoriesReachedWhatTheChecksRelyOn) {
+  const long histories = reached(Reached::history);
+  for (Reached r : kReached) std::cout << "reached: " << name(r) << ": " << reached(r) << "\n";
+  const char* params = std::getenv("RC_PARAMS");
+  if (histories < HSE_PROP_HISTORIES || (params && std::string(params).find("reproduce") != std::string::npos))
+    GTEST_SKIP() << "not a full run (" << histories << " histories)";
+  for (Reached r : kReached) EXPECT_GT(reached(r), 0) << "no history reached: " << name(r);
+}

@@ -1,0 +1,28 @@
+#include "tests/property/reached.hpp"
+
+namespace hse::prop {
+
+namespace {
+std::array<std::atomic<long>, std::size(kReached)> tally{};
+}
+
+const char* name(Reached r) {
+  switch (r) {
+    case Reached::history: return "histories checked";
+    case Reached::lost_answer: return "answers lost after the write applied";
+    case Reached::crash_after_apply: return "crashes after the server applied";
+    case Reached::refused_422: return "writes refused with 422";
+    case Reached::server_error: return "5xx answers";
+    case Reached::decided_remote: return "conflicts a policy settled for the server";
+    case Reached::decided_local: return "conflicts a policy settled for the client";
+    case Reached::resolved_by_app: return "conflicts the app resolved";
+    case Reached::blocked_checked: return "blocked entries checked";
+    case Reached::edited_in_flight: return "rows edited while their update was in flight";
+  }
+  return "?";
+}
+
+void reach(Reached r) { tally[static_cast<size_t>(r)]++; }
+long reached(Reached r) { return tally[static_cast<size_t>(r)].load(); }
+
+}  // namespace hse::prop
