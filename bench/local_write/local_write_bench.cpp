@@ -8,9 +8,12 @@
 // transaction under "durability": "full" (the default) and "normal", against plain
 // SQLite's one insert per transaction under synchronous=FULL and NORMAL.
 // Prints one JSON object per line; the last holds the headline figures (ratios are
-// engine time over SQLite time).
+// engine time over SQLite time; cpu_ratio: the same in this thread's CPU seconds,
+// which other processes' load does not inflate).
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -35,6 +38,15 @@ constexpr int kAutocommitRows = 2'000;
 constexpr int kColdRuns = 5;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// CPU seconds of this thread (user + system): what the work itself cost, whatever
+// other processes on a shared machine took meanwhile. The engine writes on the
+// caller's thread (no scheduler runs here).
+double thread_cpu_s() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
 
 // Realistic incidents: varied names, descriptions of a few sentences, JSON people lists.
 std::vector<json> make_incidents(int n, const std::string& tenant, const std::string& office, hse::Random& rnd) {
@@ -108,7 +120,8 @@ class Plain {
 };
 
 struct Pair {
-  double engine_s = 0, sqlite_s = 0;
+  double engine_s = 0, sqlite_s = 0;          // wall-clock
+  double engine_cpu_s = 0, sqlite_cpu_s = 0;  // this thread's CPU
 };
 
 // The engine's creates in batches of `batch` (create_many; 1: create) beside plain
@@ -120,11 +133,15 @@ Pair interleaved(hse::engine::Engine& engine, Plain& plain, const std::vector<js
     const size_t end = std::min(rows.size(), i + batch);
     std::vector<json> bodies(rows.begin() + i, rows.begin() + end);  // made outside the timed part
     auto t0 = Clock::now();
+    double c0 = thread_cpu_s();
     if (batch == 1) engine.create("incident", bodies[0]);
     else engine.create_many("incident", bodies);
+    out.engine_cpu_s += thread_cpu_s() - c0;
     out.engine_s += seconds_since(t0);
     t0 = Clock::now();
+    c0 = thread_cpu_s();
     plain.insert(rows, i, end);
+    out.sqlite_cpu_s += thread_cpu_s() - c0;
     out.sqlite_s += seconds_since(t0);
   }
   return out;
@@ -154,7 +171,8 @@ int main() {
     bulk = interleaved(*engine, plain, rows, kBatch);
   }
   std::cout << json{{"bench", "local_write"}, {"phase", "bulk"}, {"rows", kRows}, {"engine_s", bulk.engine_s},
-                    {"sqlite_s", bulk.sqlite_s}}.dump() << std::endl;
+                    {"sqlite_s", bulk.sqlite_s}, {"engine_cpu_s", bulk.engine_cpu_s},
+                    {"sqlite_cpu_s", bulk.sqlite_cpu_s}}.dump() << std::endl;
 
   // One create_many of 1,000 rows into a replica just opened (its statements not
   // prepared yet), beside 1,000 inserts into a new plain table; summed over kColdRuns.
@@ -170,6 +188,8 @@ int main() {
     Pair one = interleaved(*engine, plain, cold_rows, kBatch);
     cold.engine_s += one.engine_s;
     cold.sqlite_s += one.sqlite_s;
+    cold.engine_cpu_s += one.engine_cpu_s;
+    cold.sqlite_cpu_s += one.sqlite_cpu_s;
   }
   std::cout << json{{"bench", "local_write"}, {"phase", "create_many_1000"}, {"runs", kColdRuns},
                     {"engine_s", cold.engine_s}, {"sqlite_s", cold.sqlite_s}}.dump() << std::endl;
@@ -199,7 +219,9 @@ int main() {
                     {"engine_s", bulk.engine_s},
                     {"sqlite_s", bulk.sqlite_s},
                     {"ratio", bulk.engine_s / bulk.sqlite_s},
+                    {"cpu_ratio", bulk.engine_cpu_s / bulk.sqlite_cpu_s},
                     {"create_many_1000_ratio", cold.engine_s / cold.sqlite_s},
+                    {"create_many_1000_cpu_ratio", cold.engine_cpu_s / cold.sqlite_cpu_s},
                     {"autocommit_writes_per_s", kAutocommitRows / full.engine_s},
                     {"autocommit_ratio", full.engine_s / full.sqlite_s},
                     {"autocommit_writes_per_s_normal", kAutocommitRows / normal.engine_s},
