@@ -6,7 +6,8 @@
 // shared machine); one create_many of 1,000 rows into a replica just opened against
 // 1,000 plain inserts into a new table (5 runs summed); then one create per
 // transaction under "durability": "full" (the default) and "normal", against plain
-// SQLite's one insert per transaction under synchronous=FULL and NORMAL.
+// SQLite's one insert per transaction under synchronous=FULL and NORMAL; and the
+// storage side of a pull bringing the same 100,000 rows as new (pull_store).
 // Prints one JSON object per line; the last holds the headline figures (ratios are
 // engine time over SQLite time; cpu_ratio: the same in this thread's CPU seconds,
 // which other processes' load does not inflate).
@@ -23,6 +24,8 @@
 
 #include "core/clock.hpp"
 #include "engine/engine.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/store/replica.hpp"
 #include "engine/store/migrations.hpp"
 #include "engine/store/row_codec.hpp"
 #include "schema/catalog.hpp"
@@ -147,6 +150,47 @@ Pair interleaved(hse::engine::Engine& engine, Plain& plain, const std::vector<js
   return out;
 }
 
+// The storage side of a pull bringing new rows (sync/apply.cpp, apply_server_row for
+// a row not held here): normalize, content hash, the row and pending-delete probes,
+// the insert; in transactions of 1,000 as a page is, beside plain SQLite's inserts.
+Pair pull_store(const std::string& path, Plain& plain, const std::vector<json>& rows) {
+  using namespace hse::engine;
+  store::Database db(path);
+  store::migrate(db);
+  db.set_synchronous_full(false);
+  hse::SystemClock clock;
+  store::Replica replica(db, clock);
+  journal::Journal journal(db);
+  const auto& e = hse::schema::entity("incident");
+  Pair out;
+  for (size_t i = 0; i < rows.size(); i += kBatch) {
+    const size_t end = std::min(rows.size(), i + kBatch);
+    auto t0 = Clock::now();
+    double c0 = thread_cpu_s();
+    {
+      store::WriteTransaction tx(db, store::Commit::relaxed);
+      for (size_t j = i; j < end; ++j) {
+        const json server = store::normalize(e, rows[j]);
+        const std::string id = server[e.key].get<std::string>();
+        const std::string hash = store::content_hash(e, server);
+        if (replica.meta(e, id) || journal.pending_delete(e.name, id)) continue;
+        store::RowMeta m;
+        m.base_hash = hash;
+        replica.insert(e, server, m, {store::Origin::pull, std::nullopt, nullptr});
+      }
+      tx.commit();
+    }
+    out.engine_cpu_s += thread_cpu_s() - c0;
+    out.engine_s += seconds_since(t0);
+    t0 = Clock::now();
+    c0 = thread_cpu_s();
+    plain.insert(rows, i, end);
+    out.sqlite_cpu_s += thread_cpu_s() - c0;
+    out.sqlite_s += seconds_since(t0);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main() {
@@ -173,6 +217,16 @@ int main() {
   std::cout << json{{"bench", "local_write"}, {"phase", "bulk"}, {"rows", kRows}, {"engine_s", bulk.engine_s},
                     {"sqlite_s", bulk.sqlite_s}, {"engine_cpu_s", bulk.engine_cpu_s},
                     {"sqlite_cpu_s", bulk.sqlite_cpu_s}}.dump() << std::endl;
+
+  // The pull's per-row storage cost, over the same rows.
+  Pair pulled;
+  {
+    Plain plain((dir / "plain_pull.db").string(), "NORMAL");
+    pulled = pull_store((dir / "pulled.db").string(), plain, rows);
+  }
+  std::cout << json{{"bench", "local_write"}, {"phase", "pull_store"}, {"rows", kRows}, {"engine_s", pulled.engine_s},
+                    {"sqlite_s", pulled.sqlite_s}, {"engine_cpu_s", pulled.engine_cpu_s},
+                    {"sqlite_cpu_s", pulled.sqlite_cpu_s}}.dump() << std::endl;
 
   // One create_many of 1,000 rows into a replica just opened (its statements not
   // prepared yet), beside 1,000 inserts into a new plain table; summed over kColdRuns.
@@ -222,6 +276,8 @@ int main() {
                     {"cpu_ratio", bulk.engine_cpu_s / bulk.sqlite_cpu_s},
                     {"create_many_1000_ratio", cold.engine_s / cold.sqlite_s},
                     {"create_many_1000_cpu_ratio", cold.engine_cpu_s / cold.sqlite_cpu_s},
+                    {"pull_store_rows_per_cpu_s", kRows / pulled.engine_cpu_s},
+                    {"pull_store_cpu_ratio", pulled.engine_cpu_s / pulled.sqlite_cpu_s},
                     {"autocommit_writes_per_s", kAutocommitRows / full.engine_s},
                     {"autocommit_ratio", full.engine_s / full.sqlite_s},
                     {"autocommit_writes_per_s_normal", kAutocommitRows / normal.engine_s},
