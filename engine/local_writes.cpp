@@ -75,11 +75,11 @@ std::vector<ChildLink> child_links(const schema::Entity& e) {
   return out;
 }
 
-json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body_in) {
+json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body_in, store::ReplicaLookup* shared) {
   if (!body_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
-  const json body = schema::in_replica_form(e, body_in);
+  json body = schema::in_replica_form(e, body_in);
   std::vector<FieldError> errors = schema::check_create(e, body);
-  json row = schema::with_defaults(e, body);
+  json row = schema::with_defaults(e, std::move(body));
   if (!row.contains(e.key) || row[e.key].is_null()) row[e.key] = s.random->uuid4();
   const std::string id = row[e.key].is_string() ? row[e.key].get<std::string>() : "";
   // The key that finds this create again on the server if its answer is lost
@@ -92,12 +92,13 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
 
   if (!id.empty() && (s.replica.exists(e, id) || s.journal.pending_delete(e.name, id)))
     throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
-  store::ReplicaLookup lookup(s.db);
+  std::optional<store::ReplicaLookup> own;
+  store::ReplicaLookup& lookup = shared ? *shared : own.emplace(s.db);
   append(errors, schema::check_relations(e, row, lookup));
   schema::raise_if_any(std::move(errors));
 
   if (e.has_validity()) row["owned_active"] = true;
-  row = store::normalize(e, row);
+  row = store::normalize(e, std::move(row));
   const int64_t now = s.replica.now();
   auto seq = s.journal.record(e.name, id, Op::create, nullptr, false, std::nullopt, now);
   RowMeta m;

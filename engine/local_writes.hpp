@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "engine/store/replica_lookup.hpp"
 #include "engine/sync/replica_state.hpp"
 #include "schema/catalog.hpp"
 
@@ -16,7 +17,10 @@ using json = nlohmann::json;
 
 // Throws hse::ValidationError naming every field at fault (nothing written),
 // Code::conflict when the id exists (or its deletion is not pushed yet).
-json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body);
+// `lookup`: the rules' view of other rows, shared by the creates of one batch
+// (store::ReplicaLookup's batch form); none: one made for this create.
+json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body,
+                  store::ReplicaLookup* lookup = nullptr);
 // Throws Code::not_found, hse::ValidationError; Code::invalid for an append-only
 // entity (status-page comments), whose rows cannot change, nor be deleted once pushed.
 json local_update(sync::ReplicaState& s, const schema::Entity& e, const std::string& id, const json& patch);

@@ -17,6 +17,10 @@ struct EntitySql {
   std::string update_row;
   std::string update_meta;
   std::string delete_row;
+  std::string exists;
+  std::string select_meta;
+  std::string supersede;        // copies the current version into history
+  std::string current_version;  // the current version's columns
 };
 
 const EntitySql& sql_for(const schema::Entity& e) {
@@ -33,14 +37,39 @@ const EntitySql& sql_for(const schema::Entity& e) {
     if (f.name != e.key) sets += (sets.empty() ? "\"" : ", \"") + f.name + "\" = ?";
   }
   const std::string t = table_of(e);
-  s.select_row = "SELECT " + cols + ", sync_state, journal_seq, version, base_hash FROM " + t + " WHERE " + e.key + " = ?";
-  s.insert_row = "INSERT INTO " + t + " (" + cols + ", sync_state, journal_seq, version, base_hash) VALUES (" + params +
-                 ", ?, ?, ?, ?)";
-  s.update_row = "UPDATE " + t + " SET " + sets + ", sync_state = ?, journal_seq = ?, version = ?, base_hash = ? WHERE " +
-                 e.key + " = ?";
-  s.update_meta = "UPDATE " + t + " SET sync_state = ?, journal_seq = ?, version = ?, base_hash = ? WHERE " + e.key + " = ?";
-  s.delete_row = "DELETE FROM " + t + " WHERE " + e.key + " = ?";
+  const std::string where_key = " WHERE " + e.key + " = ?";
+  s.select_row = "SELECT " + cols + ", sync_state, journal_seq, version, base_hash FROM " + t + where_key;
+  s.insert_row = "INSERT INTO " + t + " (" + cols +
+                 ", sync_state, journal_seq, version, base_hash, version_from, version_origin, version_op, "
+                 "version_journal_seq, version_detail) VALUES (" +
+                 params + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  s.update_row = "UPDATE " + t + " SET " + sets +
+                 ", sync_state = ?, journal_seq = ?, version = ?, base_hash = ?, version_from = ?, version_origin = ?, "
+                 "version_op = ?, version_journal_seq = ?, version_detail = ?" +
+                 where_key;
+  s.update_meta = "UPDATE " + t + " SET sync_state = ?, journal_seq = ?, version = ?, base_hash = ?" + where_key;
+  s.delete_row = "DELETE FROM " + t + where_key;
+  s.exists = "SELECT 1 FROM " + t + where_key;
+  s.select_meta = "SELECT sync_state, journal_seq, version, base_hash FROM " + t + where_key;
+  s.supersede =
+      "INSERT INTO history (entity, id, version, valid_from, valid_to, origin, op, journal_seq, row, detail) "
+      "SELECT ?, " + e.key + ", ?, version_from, ?, version_origin, version_op, version_journal_seq, ?, version_detail "
+      "FROM " + t + where_key;
+  s.current_version =
+      "SELECT version, version_from, version_origin, version_op, version_journal_seq, version_detail FROM " + t +
+      where_key;
   return cache.emplace(&e, std::move(s)).first->second;
+}
+
+// Binds the columns of a new current version (version_from ... version_detail) from `index`.
+void bind_version(SQLite::Statement& st, int index, int64_t at, const char* op, const VersionCause& cause) {
+  st.bind(index, at);
+  st.bind(index + 1, to_string(cause.origin));
+  st.bind(index + 2, op);
+  if (cause.journal_seq) st.bind(index + 3, *cause.journal_seq);
+  else st.bind(index + 3);
+  if (!cause.detail.is_null()) st.bind(index + 4, cause.detail.dump());
+  else st.bind(index + 4);
 }
 
 void bind_meta(SQLite::Statement& st, int index, const RowMeta& m) {
@@ -123,8 +152,7 @@ std::optional<json> Replica::get(const schema::Entity& e, const std::string& id)
 
 std::optional<RowMeta> Replica::meta(const schema::Entity& e, const std::string& id) {
   return storage_call("read row", [&]() -> std::optional<RowMeta> {
-    auto st = db_.prepare("SELECT sync_state, journal_seq, version, base_hash FROM " + table_of(e) + " WHERE " + e.key +
-                          " = ?");
+    auto st = db_.prepare(sql_for(e).select_meta);
     st->bind(1, id);
     if (!st->executeStep()) return std::nullopt;
     return read_meta(*st, 0);
@@ -133,7 +161,7 @@ std::optional<RowMeta> Replica::meta(const schema::Entity& e, const std::string&
 
 bool Replica::exists(const schema::Entity& e, const std::string& id) {
   return storage_call("read row", [&] {
-    auto st = db_.prepare("SELECT 1 FROM " + table_of(e) + " WHERE " + e.key + " = ?");
+    auto st = db_.prepare(sql_for(e).exists);
     st->bind(1, id);
     return st->executeStep();
   });
@@ -163,14 +191,23 @@ void Replica::add_version(const schema::Entity& e, const std::string& id, int64_
   st->exec();
 }
 
-void Replica::close_version(const schema::Entity& e, const std::string& id, int64_t version, const json* old_row,
-                            int64_t at) {
-  auto st = db_.prepare("UPDATE history SET valid_to = ?, row = ? WHERE entity = ? AND id = ? AND version = ?");
+void Replica::close_tombstone(const schema::Entity& e, const std::string& id, int64_t version, int64_t at) {
+  auto st = db_.prepare("UPDATE history SET valid_to = ? WHERE entity = ? AND id = ? AND version = ?");
   st->bind(1, at);
-  if (old_row) st->bind(2, old_row->dump());
-  st->bind(3, e.name);
-  st->bind(4, id);
-  st->bind(5, version);
+  st->bind(2, e.name);
+  st->bind(3, id);
+  st->bind(4, version);
+  st->exec();
+}
+
+void Replica::supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row,
+                        int64_t at) {
+  auto st = db_.prepare(sql_for(e).supersede);
+  st->bind(1, e.name);
+  st->bind(2, version);
+  st->bind(3, at);
+  st->bind(4, old_row.dump());
+  st->bind(5, id);
   st->exec();
 }
 
@@ -179,17 +216,16 @@ void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& me
     const std::string id = row.at(e.key).get<std::string>();
     const int64_t at = now();
     RowMeta m = meta_in;
+    // History holds a version of this id only if it was deleted here: its tombstone.
     int64_t previous = last_version(e, id);
-    if (previous > 0) close_version(e, id, previous, nullptr, at);  // a deletion tombstone
+    if (previous > 0) close_tombstone(e, id, previous, at);
     m.version = previous + 1;
-    {
-      auto st = db_.prepare(sql_for(e).insert_row);
-      int i = 1;
-      for (const auto& f : e.fields) bind_field(*st, i++, f, row);
-      bind_meta(*st, i, m);
-      st->exec();
-    }
-    add_version(e, id, m.version, "create", cause, at);
+    auto st = db_.prepare(sql_for(e).insert_row);
+    int i = 1;
+    for (const auto& f : e.fields) bind_field(*st, i++, f, row);
+    bind_meta(*st, i, m);
+    bind_version(*st, i + 4, at, "create", cause);
+    st->exec();
   });
 }
 
@@ -198,18 +234,16 @@ void Replica::replace(const schema::Entity& e, const json& old_row, const json& 
   storage_call("update row", [&] {
     const std::string id = row.at(e.key).get<std::string>();
     const int64_t at = now();
-    close_version(e, id, m.version, &old_row, at);
+    supersede(e, id, m.version, old_row, at);
     m.version += 1;
-    {
-      auto st = db_.prepare(sql_for(e).update_row);
-      int i = 1;
-      for (const auto& f : e.fields)
-        if (f.name != e.key) bind_field(*st, i++, f, row);
-      bind_meta(*st, i, m);
-      st->bind(i + 4, id);
-      st->exec();
-    }
-    add_version(e, id, m.version, "update", cause, at);
+    auto st = db_.prepare(sql_for(e).update_row);
+    int i = 1;
+    for (const auto& f : e.fields)
+      if (f.name != e.key) bind_field(*st, i++, f, row);
+    bind_meta(*st, i, m);
+    bind_version(*st, i + 4, at, "update", cause);
+    st->bind(i + 9, id);
+    st->exec();
   });
 }
 
@@ -217,7 +251,7 @@ void Replica::remove(const schema::Entity& e, const json& old_row, const RowMeta
   storage_call("delete row", [&] {
     const std::string id = old_row.at(e.key).get<std::string>();
     const int64_t at = now();
-    close_version(e, id, m.version, &old_row, at);
+    supersede(e, id, m.version, old_row, at);
     {
       auto st = db_.prepare(sql_for(e).delete_row);
       st->bind(1, id);
@@ -270,6 +304,7 @@ void Replica::drop_base(const schema::Entity& e, const std::string& id) {
 }
 
 std::vector<Version> Replica::history(const schema::Entity& e, const std::string& id) {
+  bool live = false;
   auto versions = storage_call("read history", [&] {
     std::vector<Version> out;
     auto st = db_.prepare(
@@ -289,10 +324,23 @@ std::vector<Version> Replica::history(const schema::Entity& e, const std::string
       v.detail = parse_or_null(*st, 7);
       out.push_back(std::move(v));
     }
+    // The current version of a live row is the row itself, with its version columns.
+    auto cur = db_.prepare(sql_for(e).current_version);
+    cur->bind(1, id);
+    if (cur->executeStep()) {
+      Version v;
+      v.version = cur->getColumn(0).getInt64();
+      v.valid_from = cur->getColumn(1).getInt64();
+      v.origin = cur->getColumn(2).getString();
+      v.op = cur->getColumn(3).getString();
+      if (!cur->isColumnNull(4)) v.journal_seq = cur->getColumn(4).getInt64();
+      v.detail = parse_or_null(*cur, 5);
+      out.push_back(std::move(v));
+      live = true;
+    }
     return out;
   });
-  // The open version of a live row is the row itself.
-  if (!versions.empty() && !versions.back().valid_to && versions.back().op != "delete")
+  if (live)
     if (auto row = get(e, id)) versions.back().row = *row;
   return versions;
 }

@@ -1,6 +1,8 @@
 // Rows of the replica with their sync columns, their base versions and their
-// history. Every row write records a history version in the same (caller's)
-// transaction, so no write path can forget it.
+// history. A live row is its own current version (version, version_from, origin...
+// in its columns); history holds the versions it superseded and deletion tombstones.
+// Every row write keeps both in the same (caller's) transaction, so no write path
+// can forget a version.
 // Not thread-safe: the Engine serialises access.
 #pragma once
 
@@ -70,7 +72,11 @@ class Replica {
  private:
   void add_version(const schema::Entity& e, const std::string& id, int64_t version, const char* op,
                    const VersionCause& cause, int64_t at);
-  void close_version(const schema::Entity& e, const std::string& id, int64_t version, const json* old_row, int64_t at);
+  // A row deleted here and created again: its tombstone ends.
+  void close_tombstone(const schema::Entity& e, const std::string& id, int64_t version, int64_t at);
+  // The live row's current version `version` (whose content is `old_row`) goes to
+  // history, ended at `at`.
+  void supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row, int64_t at);
   int64_t last_version(const schema::Entity& e, const std::string& id);
 
   Database& db_;

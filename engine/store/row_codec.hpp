@@ -16,6 +16,8 @@ using json = nlohmann::json;
 
 // `row` with exactly the catalog's fields: missing ones null, unknown keys dropped.
 json normalize(const schema::Entity& e, const json& row);
+// The same, reusing `row`'s values (no copy of them).
+json normalize(const schema::Entity& e, json&& row);
 // Binds field `f` of `row` (null when absent) to parameter `index`.
 void bind_field(SQLite::Statement& stmt, int index, const schema::Field& f, const json& row);
 // Reads column `index` as field `f`'s JSON value.

@@ -157,6 +157,78 @@ TEST(Migrations, Version3JournalKeepsItsEntriesAndSeqsInVersion4) {
   EXPECT_EQ(engine->journal({{"state", "held"}}).size(), 1u);
 }
 
+// Version 5 moves the current version of each live row out of history into the row's
+// columns. A version-4 replica, its history as version 4 wrote it (the current version
+// an open history row without its content; closed ones with theirs; a deletion's
+// tombstone): history and as-of reads answer the same after the upgrade, and the next
+// write continues the versions.
+TEST(Migrations, Version4HistoryReadsTheSameInVersion5) {
+  const std::string path = test::temp_path("v4");
+  const std::string p = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01";
+  const std::string gone = "c6a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a02";
+  {
+    engine::store::Database db(path);
+    engine::store::migrate(db, 4);
+    // A project created at 1000 (journal entry 1), renamed at 2000; an office created
+    // at 3000 and deleted at 4000. The rows of a version-4 file written by hse-sync.
+    db.exec("INSERT INTO e_project (project_id, name, country, owned_active, sync_state, journal_seq, version) "
+            "VALUES ('" + p + "', 'Acme 2', 'IT', 1, 'pending', 1, 2)");
+    db.exec("INSERT INTO history (entity, id, version, valid_from, valid_to, origin, op, journal_seq, row, detail) VALUES "
+            "('project', '" + p + "', 1, 1000, 2000, 'local', 'create', 1, '{\"name\":\"Acme\",\"project_id\":\"" + p +
+            "\"}', NULL), "
+            "('project', '" + p + "', 2, 2000, NULL, 'merge', 'update', 1, NULL, '{\"why\":\"kept\"}'), "
+            "('office', '" + gone + "', 1, 3000, 4000, 'local', 'create', 2, '{\"name\":\"Rome\",\"office_id\":\"" + gone +
+            "\"}', NULL), "
+            "('office', '" + gone + "', 2, 4000, NULL, 'local', 'delete', NULL, NULL, NULL)");
+  }
+  auto engine = engine::Engine::open(path);
+  auto& s = *hse::engine::internals(*engine).state;
+  EXPECT_EQ(engine::store::schema_version(s.db), engine::store::kSchemaVersion);
+  // Only the live project's current version left the table.
+  EXPECT_EQ(s.db.raw().execAndGet("SELECT COUNT(*) FROM history").getInt(), 3);
+
+  auto h = engine->history("project", p);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].version, 1);
+  EXPECT_EQ(h[0].valid_from, 1000);
+  EXPECT_EQ(h[0].valid_to, std::optional<int64_t>(2000));
+  EXPECT_EQ(h[0].op, "create");
+  EXPECT_EQ(h[0].row["name"], "Acme");
+  EXPECT_EQ(h[1].version, 2);
+  EXPECT_EQ(h[1].valid_from, 2000);
+  EXPECT_FALSE(h[1].valid_to);
+  EXPECT_EQ(h[1].origin, "merge");
+  EXPECT_EQ(h[1].op, "update");
+  EXPECT_EQ(h[1].journal_seq, std::optional<int64_t>(1));
+  EXPECT_EQ(h[1].detail, json({{"why", "kept"}}));
+  EXPECT_EQ(h[1].row["name"], "Acme 2");
+  EXPECT_EQ(h[1].row["country"], "IT");
+  EXPECT_EQ(engine->get_as_of("project", p, 1500)->at("name"), "Acme");
+  EXPECT_EQ(engine->get_as_of("project", p, 2500)->at("name"), "Acme 2");
+  EXPECT_FALSE(engine->get_as_of("project", p, 999));
+
+  auto g = engine->history("office", gone);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[0].row["name"], "Rome");
+  EXPECT_EQ(g[1].op, "delete");
+  EXPECT_TRUE(g[1].row.is_null());
+  EXPECT_FALSE(g[1].valid_to);
+  EXPECT_EQ(engine->get_as_of("office", gone, 3500)->at("name"), "Rome");
+  EXPECT_FALSE(engine->get_as_of("office", gone, 4500));
+
+  // The next write supersedes version 2, keeping when and why it began.
+  engine->update("project", p, {{"name", "Acme 3"}});
+  h = engine->history("project", p);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[1].valid_from, 2000);
+  EXPECT_EQ(h[1].origin, "merge");
+  EXPECT_EQ(h[1].row["name"], "Acme 2");
+  ASSERT_TRUE(h[1].valid_to);
+  EXPECT_EQ(*h[1].valid_to, h[2].valid_from);
+  EXPECT_EQ(h[2].version, 3);
+  EXPECT_EQ(h[2].row["name"], "Acme 3");
+}
+
 namespace {
 
 Error open_error(const std::string& path) {
