@@ -1,16 +1,50 @@
 #include "engine/store/row_codec.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "core/json_input.hpp"
 
 namespace hse::engine::store {
 
+namespace {
+
+// An entity's fields in the order a JSON object keeps its keys (std::map: bytewise),
+// each with its key as dump() writes it ("name":), built once per entity.
+struct Canonical {
+  std::vector<const schema::Field*> sorted;
+  std::vector<std::string> key_text;  // by sorted index
+};
+
+const Canonical& canonical(const schema::Entity& e) {
+  static std::mutex mu;
+  static std::unordered_map<const schema::Entity*, std::unique_ptr<Canonical>> cache;
+  std::lock_guard lock(mu);
+  auto& slot = cache[&e];
+  if (!slot) {
+    slot = std::make_unique<Canonical>();
+    for (const auto& f : e.fields) slot->sorted.push_back(&f);
+    std::sort(slot->sorted.begin(), slot->sorted.end(),
+              [](const schema::Field* a, const schema::Field* b) { return a->name < b->name; });
+    for (const auto* f : slot->sorted) slot->key_text.push_back(json(f->name).dump() + ":");
+  }
+  return *slot;
+}
+
+}  // namespace
+
 json normalize(const schema::Entity& e, const json& row) {
+  const Canonical& c = canonical(e);
   json out = json::object();
-  for (const auto& f : e.fields) {
-    auto it = row.find(f.name);
-    out[f.name] = it == row.end() ? json() : *it;
+  auto& fields = out.get_ref<json::object_t&>();
+  // In key order, each key lands at the end: no search of the map.
+  for (const auto* f : c.sorted) {
+    auto it = row.find(f->name);
+    fields.emplace_hint(fields.end(), f->name, it == row.end() ? json() : *it);
   }
   return out;
 }
@@ -64,9 +98,26 @@ json read_field(SQLite::Statement& stmt, int index, const schema::Field& f) {
 }
 
 std::string content_hash(const schema::Entity& e, const json& row) {
-  json fields = normalize(e, row);
-  fields.erase("parent_active");
-  std::string text = fields.dump();
+  // The bytes normalize(e, row).dump() would write without parent_active, written
+  // straight from `row`: no copy of the row, no map built (the hashes stored in
+  // replicas stay valid). tests/unit/engine checks it against that definition.
+  const Canonical& c = canonical(e);
+  thread_local std::string text;
+  text.clear();
+  nlohmann::detail::serializer<json> out(nlohmann::detail::output_adapter<char, std::string>(text), ' ');
+  const bool is_object = row.is_object();
+  bool first = true;
+  for (size_t i = 0; i < c.sorted.size(); ++i) {
+    const schema::Field& f = *c.sorted[i];
+    if (f.name == "parent_active") continue;
+    text += first ? '{' : ',';
+    first = false;
+    text += c.key_text[i];
+    auto it = is_object ? row.find(f.name) : row.end();
+    if (it == row.end()) text += "null";
+    else out.dump(*it, false, false, 0);
+  }
+  text += first ? "{}" : "}";
   uint64_t h = 1469598103934665603ull;
   for (unsigned char ch : text) {
     h ^= ch;
