@@ -35,16 +35,37 @@ const Canonical& canonical(const schema::Entity& e) {
   return *slot;
 }
 
+// Walks `row`'s keys (a std::map: in order) beside the sorted fields: each field's
+// value or nullptr, with no search of the map per field.
+class SortedWalk {
+ public:
+  explicit SortedWalk(const json& row) {
+    if (row.is_object()) {
+      it_ = row.get_ref<const json::object_t&>().begin();
+      end_ = row.get_ref<const json::object_t&>().end();
+    }
+  }
+  // Fields must be asked for in sorted order.
+  const json* next(const std::string& name) {
+    while (it_ != end_ && it_->first < name) ++it_;
+    return it_ != end_ && it_->first == name ? &it_->second : nullptr;
+  }
+
+ private:
+  json::object_t::const_iterator it_{}, end_{};
+};
+
 }  // namespace
 
 json normalize(const schema::Entity& e, const json& row) {
   const Canonical& c = canonical(e);
   json out = json::object();
   auto& fields = out.get_ref<json::object_t&>();
+  SortedWalk walk(row);
   // In key order, each key lands at the end: no search of the map.
   for (const auto* f : c.sorted) {
-    auto it = row.find(f->name);
-    fields.emplace_hint(fields.end(), f->name, it == row.end() ? json() : *it);
+    const json* v = walk.next(f->name);
+    fields.emplace_hint(fields.end(), f->name, v ? *v : json());
   }
   return out;
 }
@@ -102,20 +123,21 @@ std::string content_hash(const schema::Entity& e, const json& row) {
   // straight from `row`: no copy of the row, no map built (the hashes stored in
   // replicas stay valid). tests/unit/engine checks it against that definition.
   const Canonical& c = canonical(e);
+  // One buffer and one serializer per thread: a serializer allocates on construction.
   thread_local std::string text;
+  thread_local nlohmann::detail::serializer<json> out(nlohmann::detail::output_adapter<char, std::string>(text), ' ');
   text.clear();
-  nlohmann::detail::serializer<json> out(nlohmann::detail::output_adapter<char, std::string>(text), ' ');
-  const bool is_object = row.is_object();
+  SortedWalk walk(row);
   bool first = true;
   for (size_t i = 0; i < c.sorted.size(); ++i) {
     const schema::Field& f = *c.sorted[i];
+    const json* v = walk.next(f.name);
     if (f.name == "parent_active") continue;
     text += first ? '{' : ',';
     first = false;
     text += c.key_text[i];
-    auto it = is_object ? row.find(f.name) : row.end();
-    if (it == row.end()) text += "null";
-    else out.dump(*it, false, false, 0);
+    if (v) out.dump(*v, false, false, 0);
+    else text += "null";
   }
   text += first ? "{}" : "}";
   uint64_t h = 1469598103934665603ull;
