@@ -40,7 +40,11 @@ const std::vector<ConfigKey>& config_keys() {
        "the conflict policy of an entity, or an object of field -> policy"},
       {"policies.<entity>.<field>", T::policy, "", 0, 0, "merge|server_wins|client_wins|manual|callback",
        "the conflict policy of one field; \"*\" names the entity's other fields (default: merge)"},
-      {"sync.interval_s", T::number, "60", 0.05, 86'400, "", "the scheduler's time between rounds"},
+      {"sync.interval_s", T::number, "60", 0.05, 86'400, "",
+       "the scheduler's time between push rounds (a round with nothing to push sends no request)"},
+      {"sync.pull_interval_s", T::number, "900", 0.05, 604'800, "",
+       "the scheduler's time between pulls: full scans of the scope (the API has no change feed), "
+       "also run at start and on demand; see the data cost below"},
       {"sync.debounce_ms", T::integer, "500", 0, 60'000, "", "how long after a local write the scheduler starts a round"},
       {"sync.backoff_min_ms", T::integer, "1000", 1, 3'600'000, "",
        "the first wait after a failed round (doubled per failure, jittered, at least the server's Retry-After)"},

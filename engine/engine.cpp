@@ -18,7 +18,13 @@ namespace hse::engine {
 namespace {
 
 sync::ScheduleOptions schedule_options(const config::SyncSettings& s) {
-  return {s.interval, s.debounce, s.backoff_min, s.backoff_max};
+  sync::ScheduleOptions o;
+  o.interval = s.interval;
+  o.pull_interval = s.pull_interval;
+  o.debounce = s.debounce;
+  o.backoff_min = s.backoff_min;
+  o.backoff_max = s.backoff_max;
+  return o;
 }
 
 }  // namespace
@@ -174,10 +180,12 @@ std::shared_ptr<sync::Remote> Engine::Impl::remote_for() {
   return remote;
 }
 
-json Engine::sync() {
-  auto& m = *impl_;
+json Engine::sync() { return impl_->round(true); }
+
+json Engine::Impl::round(bool scan) {
+  auto& m = *this;
   auto remote = m.remote_for();
-  std::lock_guard round(m.round_mu);
+  std::lock_guard one_round(m.round_mu);
   sync::Resolver resolver;
   {
     std::lock_guard lock(m.hooks_mu);
@@ -185,6 +193,7 @@ json Engine::sync() {
   }
   sync::SyncContext ctx{*m.state, *remote, m.config.policies, resolver,
                         [&m](const json& ev) { m.emit(ev); }, m.config, {}, &m.cancel, m.options.sync_lock_wait};
+  ctx.scan = scan;
   ctx.push.concurrency = m.config.sync.push_concurrency;
   ctx.push.max_attempts = m.config.sync.max_attempts;
   if (int forced = m.push_concurrency.load(); forced > 0) ctx.push.concurrency = forced;
@@ -201,7 +210,8 @@ void Engine::start() {
   std::lock_guard lock(m.scheduler_mu);
   if (m.scheduler && m.scheduler->running()) return;
   m.cancel = false;
-  m.scheduler = std::make_unique<sync::Scheduler>([this] { return sync(); }, schedule_options(m.config.sync),
+  m.scheduler = std::make_unique<sync::Scheduler>([this](bool scan) { return impl_->round(scan); },
+                                                  schedule_options(m.config.sync),
                                                   m.state->random);
   m.scheduler->start();
 }

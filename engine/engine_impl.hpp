@@ -21,6 +21,8 @@ struct Engine::Impl {
 
   // The remote the configuration names (made once).
   std::shared_ptr<sync::Remote> remote_for();
+  // One round (Engine::sync); scan false: the push alone (the scheduler between scans).
+  json round(bool scan);
   void emit(const json& event) { events.post(event); }
   // Runs `fn` holding the lock inside one write transaction, committed when it
   // returns; then tells the scheduler a local write happened.

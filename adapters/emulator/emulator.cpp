@@ -34,6 +34,11 @@ json parse_body(const std::string& body) {
   return json::parse(body);  // throws json::parse_error: the caller answers 400
 }
 
+json fresh_stats() {
+  return {{"total", 0}, {"by_method", json::object()}, {"faults", {{"dropped", 0}, {"errors", 0}, {"lost", 0}}},
+          {"bytes_out", 0}};
+}
+
 http::Response method_not_allowed(const std::string& allowed) {
   http::Response r = error_response(405, "Method Not Allowed", "Method Not Allowed. This URL can only handle: " + allowed);
   r.headers["allow"] = allowed;
@@ -52,7 +57,8 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
   statuspage_store_ = std::make_unique<StatuspageStore>(store_->db());
   statuspage_api_ = std::make_unique<StatuspageApi>(*statuspage_store_, *options_.clock);
   faults_.configure(options_.faults);
-  stats_ = {{"total", 0}, {"by_method", json::object()}, {"faults", {{"dropped", 0}, {"errors", 0}, {"lost", 0}}}};
+  gzip_ = options_.gzip;
+  stats_ = fresh_stats();
   reseed();
 }
 
@@ -73,6 +79,11 @@ void Emulator::count(const http::Request& r) {
   stats_["total"] = stats_["total"].get<int64_t>() + 1;
   auto& m = stats_["by_method"][r.method];
   m = m.is_null() ? 1 : m.get<int64_t>() + 1;
+}
+
+void Emulator::count_bytes_out(size_t bytes) {
+  std::lock_guard lock(stats_mu_);
+  stats_["bytes_out"] = stats_["bytes_out"].get<int64_t>() + int64_t(bytes);
 }
 
 json Emulator::stats() const {
@@ -203,7 +214,7 @@ http::Response Emulator::admin(const http::Request& r, const std::string& path) 
       faults_.configure({});
       {
         std::lock_guard lock(stats_mu_);
-        stats_ = {{"total", 0}, {"by_method", json::object()}, {"faults", {{"dropped", 0}, {"errors", 0}, {"lost", 0}}}};
+        stats_ = fresh_stats();
       }
       reseed();
       return json_response(200, {{"reset", true}});
@@ -217,6 +228,14 @@ http::Response Emulator::admin(const http::Request& r, const std::string& path) 
         return field_errors(400, ex.fields());  // a malformed setting: nothing changes
       }
       return json_response(200, faults_.to_json());
+    }
+    if (path == "/_admin/gzip") {
+      if (r.method == "GET") return json_response(200, {{"enabled", gzip()}});
+      if (!expect("POST")) return method_not_allowed("GET, POST");
+      if (!body.is_object() || !body.value("enabled", json()).is_boolean())
+        return field_errors(400, {{"enabled", "must be true or false"}});
+      gzip_ = body["enabled"].get<bool>();
+      return json_response(200, {{"enabled", gzip()}});
     }
     if (path == "/_admin/historicize" || path == "/_admin/restore") {
       if (!expect("POST")) return method_not_allowed("POST");

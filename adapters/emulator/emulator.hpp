@@ -8,6 +8,7 @@
 // served one at a time under one mutex.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -41,6 +42,9 @@ struct EmulatorOptions {
   uint64_t seed = 1;   // demo data, generated ids and tokens derive from it
   FaultConfig faults;
   size_t max_body_bytes = 1 << 20;  // larger bodies are answered 413
+  // Answer gzip to a request that accepts it (--gzip; POST /_admin/gzip {"enabled"}).
+  // Off by default: the 4HSE API documents do not say that the server compresses.
+  bool gzip = false;
   std::shared_ptr<Clock> clock;     // default: the system clock
   std::shared_ptr<Random> random;   // default: SeededRandom(seed)
 };
@@ -65,8 +69,12 @@ class Emulator {
   void set_faults(const FaultConfig& config);
 
   size_t max_body_bytes() const { return options_.max_body_bytes; }
-  // Request counters: {"total", "by_method": {...}, "faults": {"dropped", "errors", "lost"}}.
+  // Request counters: {"total", "by_method": {...}, "faults": {"dropped", "errors", "lost"},
+  // "bytes_out"}: bytes_out is what the socket server wrote for answers outside /_admin/
+  // (status line, headers and body, compressed when it was), the bytes on the wire.
   nlohmann::json stats() const;
+  void count_bytes_out(size_t bytes);
+  bool gzip() const { return gzip_.load(); }
 
  private:
   http::Response route(const http::Request&);
@@ -88,6 +96,7 @@ class Emulator {
   // Counters have their own lock: next_fault() must not wait behind a slow request.
   mutable std::mutex stats_mu_;
   nlohmann::json stats_;
+  std::atomic<bool> gzip_{false};
 };
 
 }  // namespace hse::adapters::emulator

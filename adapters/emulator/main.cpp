@@ -18,9 +18,11 @@ namespace {
 constexpr const char* kUsage =
     "usage: hse-emulator --port P [--token T] [--user NAME:PASSWORD]... [--token-ttl S]\n"
     "                    [--demo] [--demo-size N] [--admin] [--faults JSON] [--seed N] [--db FILE]\n"
+    "                    [--gzip]\n"
     "  --port 0 picks a free port. Without --token and --user no request needs a token.\n"
     "  --demo-size N adds N actions and N incidents to the demo data set (implies --demo).\n"
-    "  --admin serves /_admin/ (reset, historicize, restore, faults, stats).\n"
+    "  --admin serves /_admin/ (reset, historicize, restore, faults, stats, gzip).\n"
+    "  --gzip answers gzip to requests that accept it (off: the 4HSE documents do not say).\n"
     "  Serves the 4HSE v2 API under /v2/ and the status-page Incident API under /incident\n"
     "  (same tokens, same database, same faults).\n";
 
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     else if (arg == "--demo") options.demo = true;
     else if (arg == "--demo-size") options.demo_size = int(number(arg, value(), 0, 10'000'000));
     else if (arg == "--admin") options.admin = true;
+    else if (arg == "--gzip") options.gzip = true;
     else if (arg == "--faults") faults = value();
     else if (arg == "--seed") options.seed = uint64_t(number(arg, value(), 0, (1LL << 62)));
     else if (arg == "--db") options.db_path = value();

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/http/gzip.hpp"
+
 namespace hse::adapters::emulator {
 
 namespace {
@@ -70,11 +72,27 @@ class Session : public std::enable_shared_from_this<Session> {
         emulator_.handle(req);
         return close();
       case FaultKind::none:
-        return write(emulator_.handle(req), keep_alive);
+        return write(compressed(req, emulator_.handle(req)), keep_alive, counted(req));
     }
   }
 
-  void write(const http::Response& r, bool keep_alive) {
+  // /_admin/ answers stay out of the byte count, as they do out of the request count.
+  static bool counted(const http::Request& req) { return req.target.rfind("/_admin/", 0) != 0; }
+
+  // Small answers are not worth a gzip header; anything already encoded stays as it is.
+  http::Response compressed(const http::Request& req, http::Response r) {
+    if (!emulator_.gzip() || r.body.size() < 1024 || r.headers.count("content-encoding")) return r;
+    auto it = req.headers.end();
+    for (auto h = req.headers.begin(); h != req.headers.end(); ++h)
+      if (beast::iequals(h->first, "accept-encoding")) it = h;
+    if (it == req.headers.end() || it->second.find("gzip") == std::string::npos) return r;
+    r.body = http::gzip(r.body, 6);
+    r.headers["content-encoding"] = "gzip";
+    r.headers["vary"] = "Accept-Encoding";
+    return r;
+  }
+
+  void write(const http::Response& r, bool keep_alive, bool count = true) {
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(r.status));
@@ -83,7 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = r.body;
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
-    bhttp::async_write(socket_, response_, [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+    bhttp::async_write(socket_, response_, [self = shared_from_this(), keep_alive, count](beast::error_code ec, size_t n) {
+      if (count) self->emulator_.count_bytes_out(n);
       if (!ec && self->lingering_) return self->linger();
       if (ec || !keep_alive) return self->close();
       self->read();

@@ -38,4 +38,23 @@ std::string gunzip(std::string_view data, std::size_t max_bytes) {
   return out;
 }
 
+std::string gzip(std::string_view data, int level) {
+  z_stream zs{};
+  // 16 + MAX_WBITS: write a gzip header, not a raw zlib one.
+  if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error(Code::internal, "zlib: deflateInit2 failed");
+  struct Guard {
+    z_stream* z;
+    ~Guard() { deflateEnd(z); }
+  } guard{&zs};
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) throw Error(Code::internal, "zlib: deflate did not finish");
+  out.resize(zs.total_out);
+  return out;
+}
+
 }  // namespace hse::adapters::http

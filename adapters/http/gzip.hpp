@@ -1,4 +1,4 @@
-// Inflating gzip-encoded answer bodies.
+// gzip for HTTP bodies: inflating answers (the client), deflating them (the emulator).
 // Thread-safe: a pure function.
 #pragma once
 
@@ -12,5 +12,8 @@ namespace hse::adapters::http {
 // the stream is corrupt or truncated, or when it inflates beyond `max_bytes` (the
 // client's max_body_bytes: a small answer must not expand into gigabytes).
 std::string gunzip(std::string_view data, std::size_t max_bytes);
+
+// `data` as one gzip stream at zlib `level` (1 fastest .. 9 smallest).
+std::string gzip(std::string_view data, int level);
 
 }  // namespace hse::adapters::http

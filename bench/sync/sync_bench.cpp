@@ -7,7 +7,11 @@
 //   bootstrap  the same scope into an empty replica through the engine (make_remote),
 //              each in a fresh child process so its peak RSS (ru_maxrss) is its own;
 //              the German scope (2/3 of the rows) shows how memory grows with rows;
-//   resync     a second round with nothing changed: seconds, rows written, requests;
+//   resync     a second round with nothing changed: seconds, rows written, requests,
+//              the client's CPU seconds and the bytes the emulator wrote (resync_bytes),
+//              then once more with the emulator's gzip on (resync_bytes_gzip; the client
+//              always sends Accept-Encoding: gzip, the 4HSE documents do not say whether
+//              the real server compresses);
 //   push       10,000 creates made offline, then pushed: ops/s of the push phase.
 //   push_rtt50 on its own emulator answering every request 50 ms late (/_admin/faults
 //              latency_ms): 1,000 offline updates and 200 offline creates, one sync.
@@ -16,7 +20,19 @@
 // Also sweeps sync.per_page and sync.concurrency. One JSON object per line; the last
 // one holds the headline figures.
 //
-// Environment: HSE_BENCH_SYNC_ONLY=push_rtt50 runs that step alone (seconds, not the
+// CPU: floor_client_cpu_s and bootstrap_client_cpu_s are getrusage(RUSAGE_SELF) deltas
+// (user + system, every thread) of the process doing the work, around the fetch loop
+// in this process and around Engine::sync() in the bootstrap's child; the emulator is
+// a process of its own and is never counted. On 2 cores shared with the emulator the
+// wall-clock rate is bounded by the emulator; CPU seconds are the client's own cost.
+//
+// Environment: HSE_BENCH_SYNC_ONLY=bootstrap runs the floor, the bootstrap (default
+// settings), the memory step and the re-syncs only (no sweep, no push). With
+// HSE_BENCH_SYNC_DEMO_SIZE=N the emulator holds N extra actions and N incidents (the big
+// scope about 1.2 N rows): the stretch run, not in CI, is
+//   HSE_BENCH_SYNC_ONLY=bootstrap HSE_BENCH_SYNC_DEMO_SIZE=834000 bench/run sync
+// (1,000,000 rows in the big scope; about 2 GB of disk in /tmp for the two databases).
+// HSE_BENCH_SYNC_ONLY=push_rtt50 runs that step alone (seconds, not the
 // 84,000-row setup); HSE_BENCH_RTT50_SCALE=0.1 scales its counts down for a quick run.
 // HSE_BENCH_SYNC_ONLY=push runs the loopback push alone, on a small emulator, at the
 // default push concurrency and serially (its baseline): push_ops_per_s and the speed-up.
@@ -77,6 +93,13 @@ double peak_rss_mb() {
   return double(kb) / 1024.0;
 }
 
+// CPU seconds (user + system) of this process so far, every thread.
+double cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 // A configuration key's default, from the one table (core/config_keys.cpp).
 int default_of(const char* key) { return std::stoi(std::string(hse::config_key(key).fallback)); }
 
@@ -106,6 +129,7 @@ json floor_run(const std::string& url, const std::string& project, const Setting
   auto remote = hse::adapters::fourhse::connect_fourhse({}, ep);
   const int window = s.concurrency * 2;
   auto t0 = SteadyClock::now();
+  const double cpu0 = cpu_seconds();
   long rows = 0;
   for (const auto& e : kEntities) {
     json body = {{"per-page", s.per_page}, {"history", true}, {"filter", {{scope_field(e), project}}}};
@@ -120,7 +144,7 @@ json floor_run(const std::string& url, const std::string& project, const Setting
     }
   }
   double secs = seconds_since(t0);
-  return {{"rows", rows}, {"seconds", secs}, {"rows_per_s", rows / secs}};
+  return {{"rows", rows}, {"seconds", secs}, {"rows_per_s", rows / secs}, {"client_cpu_s", cpu_seconds() - cpu0}};
 }
 
 // Child mode: bootstrap `db` from the scope and print {rows, seconds, rows_per_s, peak_rss_mb}.
@@ -130,7 +154,9 @@ int child_bootstrap(const std::string& url, const std::string& project, const Se
   double rss_before = peak_rss_mb();
   auto engine = hse::engine::Engine::open(db, replica_config(url, project, s), opts);
   auto t0 = SteadyClock::now();
+  const double cpu0 = cpu_seconds();
   json report = engine->sync();
+  const double cpu = cpu_seconds() - cpu0;
   double secs = seconds_since(t0);
   if (!report.value("ok", false)) {
     std::cerr << "bootstrap failed: " << report.dump() << "\n";
@@ -138,7 +164,7 @@ int child_bootstrap(const std::string& url, const std::string& project, const Se
   }
   long rows = report["stats"]["pulled"].get<long>();
   std::cout << json{{"rows", rows}, {"seconds", secs}, {"rows_per_s", rows / secs},
-                    {"peak_rss_mb", peak_rss_mb()}, {"rss_at_start_mb", rss_before}}
+                    {"peak_rss_mb", peak_rss_mb()}, {"rss_at_start_mb", rss_before}, {"client_cpu_s", cpu}}
                    .dump()
             << std::endl;
   return 0;
@@ -151,7 +177,7 @@ json run_child(const std::string& url, const std::string& project, const Setting
   hse::adapters::emulator::Process child(fs::read_symlink("/proc/self/exe").string(),
                            {"--child-bootstrap", url, project, std::to_string(s.per_page),
                             std::to_string(s.concurrency), db});
-  std::string line = child.wait_for_line("{", std::chrono::minutes(5));
+  std::string line = child.wait_for_line("{", std::chrono::minutes(60));
   child.stop(SIGTERM, std::chrono::seconds(30));
   return json::parse(line);
 }
@@ -192,6 +218,23 @@ std::vector<std::pair<long, std::string>> projects_by_rows(hse::adapters::http::
 
 long requests_served(hse::adapters::http::Client& admin) {
   return get_json(admin, "GET", "/_admin/stats")["total"].get<long>();
+}
+
+// A round with nothing changed on either side: seconds, client CPU seconds, rows
+// written, requests and the bytes the emulator wrote for them.
+json resync(hse::engine::Engine& engine, hse::adapters::http::Client& admin) {
+  json before = get_json(admin, "GET", "/_admin/stats");
+  auto t0 = SteadyClock::now();
+  const double cpu0 = cpu_seconds();
+  json re = engine.sync();
+  const double cpu = cpu_seconds() - cpu0;
+  const double secs = seconds_since(t0);
+  json after = get_json(admin, "GET", "/_admin/stats");
+  if (!re.value("ok", false)) throw std::runtime_error("re-sync failed: " + re.dump());
+  return {{"seconds", secs}, {"client_cpu_s", cpu}, {"rows_written", re["stats"]["pulled"]},
+          {"unchanged", re["stats"]["unchanged"]},
+          {"requests", after["total"].get<long>() - before["total"].get<long>()},
+          {"bytes", after["bytes_out"].get<long>() - before["bytes_out"].get<long>()}};
 }
 
 // The ids of up to `n` rows of `entity` in the replica.
@@ -366,7 +409,8 @@ int main(int argc, char** argv) try {
   const int rtt50_updates = std::max(1, int(kRtt50Updates * rtt50_scale));
   const int rtt50_creates = std::max(1, int(kRtt50Creates * rtt50_scale));
   const char* only = std::getenv("HSE_BENCH_SYNC_ONLY");
-  if (only && *only) {
+  const bool bootstrap_only = only && std::string(only) == "bootstrap";
+  if (only && *only && !bootstrap_only) {
     if (std::string(only) == "push") {
       push_loopback(dir, kPushes);
     } else if (std::string(only) == "push_rtt50") {
@@ -375,15 +419,21 @@ int main(int argc, char** argv) try {
              {"push_rtt50_ops_per_s", r["push_rtt50_ops_per_s"]},
              {"push_rtt50_speedup", r["push_rtt50_speedup"]}});
     } else {
-      throw std::runtime_error("HSE_BENCH_SYNC_ONLY: only push or push_rtt50 runs alone");
+      throw std::runtime_error("HSE_BENCH_SYNC_ONLY: only bootstrap, push or push_rtt50 runs alone");
     }
     std::error_code ec;
     fs::remove_all(dir, ec);
     return 0;
   }
+  int demo_size = kDemoSize;
+  if (const char* v = std::getenv("HSE_BENCH_SYNC_DEMO_SIZE"); v && *v) {
+    demo_size = std::stoi(v);
+    if (demo_size < 1000 || demo_size > 10'000'000)
+      throw std::runtime_error("HSE_BENCH_SYNC_DEMO_SIZE must be an integer in 1000..10000000");
+  }
   auto t_seed = SteadyClock::now();
-  auto emu = hse::adapters::emulator::start_emulator({"--demo-size", std::to_string(kDemoSize), "--seed", "1", "--admin"},
-                                       std::chrono::minutes(3));
+  auto emu = hse::adapters::emulator::start_emulator({"--demo-size", std::to_string(demo_size), "--seed", "1", "--admin"},
+                                       std::chrono::minutes(30));
   const std::string url = "http://127.0.0.1:" + std::to_string(emu.port);
   hse::adapters::http::ClientOptions co;
   co.base_url = url;
@@ -393,13 +443,14 @@ int main(int argc, char** argv) try {
   auto projects = projects_by_rows(admin);
   const auto [big_rows, big] = projects.at(0);
   const auto [small_rows, small] = projects.at(1);
-  print({{"bench", "sync"}, {"step", "setup"}, {"demo_size", kDemoSize}, {"scope_rows", big_rows},
+  print({{"bench", "sync"}, {"step", "setup"}, {"demo_size", demo_size}, {"scope_rows", big_rows},
          {"small_scope_rows", small_rows}, {"emulator_seed_s", seconds_since(t_seed)}});
 
   // Sweep: each setting's floor beside its bootstrap.
   const Settings kDefault{};
   // (per_page 100 was tried too: 760 rows/s, floor 810 rows/s; left out, it takes minutes.)
   std::vector<Settings> sweep = {{500, 4}, {500, 8}, {1000, 2}, {1000, 4}, {1000, 8}};
+  if (bootstrap_only) sweep = {kDefault};
   json headline_boot, headline_floor;
   double best_rate = 0;
   Settings best;
@@ -409,7 +460,9 @@ int main(int argc, char** argv) try {
     double ratio = fl["rows_per_s"].get<double>() / bs["rows_per_s"].get<double>();
     print({{"bench", "sync"}, {"step", "bootstrap"}, {"per_page", s.per_page}, {"concurrency", s.concurrency},
            {"rows", bs["rows"]}, {"rows_per_s", bs["rows_per_s"]}, {"floor_rows_per_s", fl["rows_per_s"]},
-           {"ratio_to_floor", ratio}, {"peak_rss_mb", bs["peak_rss_mb"]}});
+           {"ratio_to_floor", ratio}, {"peak_rss_mb", bs["peak_rss_mb"]}, {"client_cpu_s", bs["client_cpu_s"]},
+           {"floor_client_cpu_s", fl["client_cpu_s"]},
+           {"cpu_ratio_to_floor", bs["client_cpu_s"].get<double>() / fl["client_cpu_s"].get<double>()}});
     if (bs["rows_per_s"].get<double>() > best_rate) best_rate = bs["rows_per_s"].get<double>(), best = s;
     if (s.per_page == kDefault.per_page && s.concurrency == kDefault.concurrency) headline_boot = bs, headline_floor = fl;
   }
@@ -419,7 +472,7 @@ int main(int argc, char** argv) try {
   // Memory growth: the small scope (about 2/3 of the rows) against the big one.
   json small_boot = run_child(url, small, kDefault, (dir / "small.db").string());
   // The headline replica again (the sweep left the last setting's file behind).
-  json big_boot = run_child(url, big, kDefault, (dir / "big.db").string());
+  json big_boot = bootstrap_only ? headline_boot : run_child(url, big, kDefault, (dir / "big.db").string());
   print({{"bench", "sync"}, {"step", "memory"}, {"rows_small", small_boot["rows"]},
          {"peak_rss_mb_small", small_boot["peak_rss_mb"]}, {"rows_big", big_boot["rows"]},
          {"peak_rss_mb_big", big_boot["peak_rss_mb"]},
@@ -427,18 +480,45 @@ int main(int argc, char** argv) try {
           (big_boot["peak_rss_mb"].get<double>() - small_boot["peak_rss_mb"].get<double>()) * 100'000.0 /
               double(big_boot["rows"].get<long>() - small_boot["rows"].get<long>())}});
 
-  // Re-sync with nothing changed.
+  // Re-sync with nothing changed: as the documented server answers (no compression),
+  // then with the emulator's gzip on.
   hse::engine::EngineOptions opts;
   opts.remote_factory = hse::adapters::make_remote;
   auto engine = hse::engine::Engine::open((dir / "big.db").string(), json::object(), opts);
-  long req0 = get_json(admin, "GET", "/_admin/stats")["total"].get<long>();
-  auto t0 = SteadyClock::now();
-  json re = engine->sync();
-  double resync_s = seconds_since(t0);
-  long resync_requests = get_json(admin, "GET", "/_admin/stats")["total"].get<long>() - req0;
-  long resync_written = re["stats"]["pulled"].get<long>();
-  print({{"bench", "sync"}, {"step", "resync"}, {"seconds", resync_s}, {"rows_written", resync_written},
-         {"unchanged", re["stats"]["unchanged"]}, {"requests", resync_requests}});
+  json re = resync(*engine, admin);
+  get_json(admin, "POST", "/_admin/gzip", R"({"enabled":true})");
+  json re_gz = resync(*engine, admin);
+  get_json(admin, "POST", "/_admin/gzip", R"({"enabled":false})");
+  const long resync_written = re["rows_written"].get<long>() + re_gz["rows_written"].get<long>();
+  print({{"bench", "sync"}, {"step", "resync"}, {"seconds", re["seconds"]}, {"client_cpu_s", re["client_cpu_s"]},
+         {"rows_written", re["rows_written"]}, {"unchanged", re["unchanged"]}, {"requests", re["requests"]},
+         {"bytes", re["bytes"]}, {"gzip_seconds", re_gz["seconds"]}, {"gzip_client_cpu_s", re_gz["client_cpu_s"]},
+         {"gzip_rows_written", re_gz["rows_written"]}, {"gzip_bytes", re_gz["bytes"]}});
+
+  json headline = {{"bench", "sync"},
+                   {"scope_rows", big_rows},
+                   {"bootstrap_rows_per_s", headline_boot["rows_per_s"]},
+                   {"ratio_to_floor", headline_floor["rows_per_s"].get<double>() / headline_boot["rows_per_s"].get<double>()},
+                   {"bootstrap_client_cpu_s", headline_boot["client_cpu_s"]},
+                   {"floor_client_cpu_s", headline_floor["client_cpu_s"]},
+                   {"cpu_ratio_to_floor",
+                    headline_boot["client_cpu_s"].get<double>() / headline_floor["client_cpu_s"].get<double>()},
+                   {"rows_small", small_boot["rows"]},
+                   {"peak_rss_mb_small", small_boot["peak_rss_mb"]},
+                   {"peak_rss_mb", big_boot["peak_rss_mb"]},
+                   {"resync_s", re["seconds"]},
+                   {"resync_client_cpu_s", re["client_cpu_s"]},
+                   {"resync_rows_written", resync_written},
+                   {"resync_requests", re["requests"]},
+                   {"resync_bytes", re["bytes"]},
+                   {"resync_bytes_gzip", re_gz["bytes"]}};
+  if (bootstrap_only) {
+    engine.reset();
+    print(headline);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return 0;
+  }
 
   // 10,000 creates made offline, then pushed.
   json push = push_creates(*engine, admin, big, kPushes);
@@ -448,17 +528,10 @@ int main(int argc, char** argv) try {
 
   json rtt50 = push_rtt50(dir, rtt50_updates, rtt50_creates);
 
-  double ratio = headline_floor["rows_per_s"].get<double>() / headline_boot["rows_per_s"].get<double>();
-  print({{"bench", "sync"},
-         {"bootstrap_rows_per_s", headline_boot["rows_per_s"]},
-         {"ratio_to_floor", ratio},
-         {"peak_rss_mb", big_boot["peak_rss_mb"]},
-         {"resync_s", resync_s},
-         {"resync_rows_written", resync_written},
-         {"resync_requests", resync_requests},
-         {"push_ops_per_s", push_ops},
-         {"push_rtt50_ops_per_s", rtt50["push_rtt50_ops_per_s"]},
-         {"push_rtt50_speedup", rtt50["push_rtt50_speedup"]}});
+  headline["push_ops_per_s"] = push_ops;
+  headline["push_rtt50_ops_per_s"] = rtt50["push_rtt50_ops_per_s"];
+  headline["push_rtt50_speedup"] = rtt50["push_rtt50_speedup"];
+  print(headline);
   std::error_code ec;
   fs::remove_all(dir, ec);
   return 0;

@@ -235,7 +235,7 @@ void add_commands(CLI::App& app, const std::string& db, std::function<json()>& a
   {
     auto* c = app.add_subcommand("run", "the daemon: rounds on the interval and after writes; SIGTERM stops it");
     auto o = std::make_shared<DaemonOptions>();
-    c->add_option("--interval", o->interval_s, "seconds between rounds (overrides sync.interval_s)")
+    c->add_option("--interval", o->interval_s, "seconds between push rounds (overrides sync.interval_s; scans follow sync.pull_interval_s)")
         ->check(CLI::PositiveNumber);
     c->add_option("--metrics", o->metrics, "serve Prometheus /metrics and JSON /status on PORT or ADDRESS:PORT (default address 127.0.0.1)");
     c->callback([&action, &db, o] { action = [&db, o] { return run_daemon(db, *o); }; });

@@ -43,6 +43,7 @@ Config parse(const json& config) {
   refuse_unknown(sync, "sync");
   auto& s = c.sync;
   s.interval = seconds(read_number(sync, "sync.interval_s"));
+  s.pull_interval = seconds(read_number(sync, "sync.pull_interval_s"));
   s.debounce = milliseconds(read_integer(sync, "sync.debounce_ms"));
   s.backoff_min = milliseconds(read_integer(sync, "sync.backoff_min_ms"));
   s.backoff_max = seconds(read_number(sync, "sync.backoff_max_s"));

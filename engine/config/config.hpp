@@ -22,6 +22,7 @@ const char* to_string(Durability d);
 
 struct SyncSettings {
   std::chrono::milliseconds interval{};
+  std::chrono::milliseconds pull_interval{};
   std::chrono::milliseconds debounce{};
   std::chrono::milliseconds backoff_min{};
   std::chrono::milliseconds backoff_max{};

@@ -366,14 +366,18 @@ std::vector<std::string> Replica::children(const schema::Entity& child, const st
 }
 
 std::vector<std::string> Replica::server_known_ids(const schema::Entity& e, const std::string& field,
-                                                   const std::optional<std::string>& value) {
+                                                   const std::optional<std::string>& value,
+                                                   const std::function<bool(const std::string&)>& keep) {
   return storage_call("read scope", [&] {
     std::vector<std::string> out;
     std::string sql = "SELECT " + e.key + " FROM " + table_of(e) + " WHERE base_hash IS NOT NULL";
     if (value) sql += " AND \"" + field + "\" = ?";
     auto st = db_.prepare(sql);
     if (value) st->bind(1, *value);
-    while (st->executeStep()) out.push_back(st->getColumn(0).getString());
+    while (st->executeStep()) {
+      std::string id = st->getColumn(0).getString();
+      if (!keep || keep(id)) out.push_back(std::move(id));
+    }
     return out;
   });
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,9 +63,11 @@ class Replica {
   // Ids of rows of `child` whose field `field` is `parent_id`.
   std::vector<std::string> children(const schema::Entity& child, const std::string& field, const std::string& parent_id);
   // Ids of rows of `e` the server has seen (creates not pushed yet are not among
-  // them), all or only those whose `field` is `value`.
+  // them), all or only those whose `field` is `value`; with `keep`, only those it
+  // keeps (the pull's unseen ones: the others are never held in memory).
   std::vector<std::string> server_known_ids(const schema::Entity& e, const std::string& field,
-                                            const std::optional<std::string>& value);
+                                            const std::optional<std::string>& value,
+                                            const std::function<bool(const std::string&)>& keep = nullptr);
 
   int64_t now() { return clock_.now_ms(); }
   Database& db() { return db_; }

@@ -2,21 +2,71 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <utility>
 #include <mutex>
-#include <string_view>
 #include <unordered_map>
 #include <vector>
-#include <utility>
 
 #include "core/json_input.hpp"
 
 namespace hse::engine::store {
 
+namespace {
+
+// An entity's fields in the order a JSON object keeps its keys (std::map: bytewise),
+// each with its key as dump() writes it ("name":), built once per entity.
+struct Canonical {
+  std::vector<const schema::Field*> sorted;
+  std::vector<std::string> key_text;  // by sorted index
+};
+
+const Canonical& canonical(const schema::Entity& e) {
+  static std::mutex mu;
+  static std::unordered_map<const schema::Entity*, std::unique_ptr<Canonical>> cache;
+  std::lock_guard lock(mu);
+  auto& slot = cache[&e];
+  if (!slot) {
+    slot = std::make_unique<Canonical>();
+    for (const auto& f : e.fields) slot->sorted.push_back(&f);
+    std::sort(slot->sorted.begin(), slot->sorted.end(),
+              [](const schema::Field* a, const schema::Field* b) { return a->name < b->name; });
+    for (const auto* f : slot->sorted) slot->key_text.push_back(json(f->name).dump() + ":");
+  }
+  return *slot;
+}
+
+// Walks `row`'s keys (a std::map: in order) beside the sorted fields: each field's
+// value or nullptr, with no search of the map per field.
+class SortedWalk {
+ public:
+  explicit SortedWalk(const json& row) {
+    if (row.is_object()) {
+      it_ = row.get_ref<const json::object_t&>().begin();
+      end_ = row.get_ref<const json::object_t&>().end();
+    }
+  }
+  // Fields must be asked for in sorted order.
+  const json* next(const std::string& name) {
+    while (it_ != end_ && it_->first < name) ++it_;
+    return it_ != end_ && it_->first == name ? &it_->second : nullptr;
+  }
+
+ private:
+  json::object_t::const_iterator it_{}, end_{};
+};
+
+}  // namespace
+
 json normalize(const schema::Entity& e, const json& row) {
+  const Canonical& c = canonical(e);
   json out = json::object();
-  for (const auto& f : e.fields) {
-    auto it = row.find(f.name);
-    out[f.name] = it == row.end() ? json() : *it;
+  auto& fields = out.get_ref<json::object_t&>();
+  SortedWalk walk(row);
+  // In key order, each key lands at the end: no search of the map.
+  for (const auto* f : c.sorted) {
+    const json* v = walk.next(f->name);
+    fields.emplace_hint(fields.end(), f->name, v ? *v : json());
   }
   return out;
 }
@@ -79,62 +129,35 @@ json read_field(SQLite::Statement& stmt, int index, const schema::Field& f) {
   }
 }
 
-namespace {
-
-// The fields a content hash covers, in the order the normalized row's dump lists them
-// (nlohmann objects are sorted by key), parent_active left out. Built once per entity.
-const std::vector<const schema::Field*>& hashed_fields(const schema::Entity& e) {
-  static std::unordered_map<const schema::Entity*, std::vector<const schema::Field*>> cache;
-  static std::mutex mu;
-  std::lock_guard lock(mu);
-  auto it = cache.find(&e);
-  if (it != cache.end()) return it->second;
-  std::vector<const schema::Field*> fields;
-  for (const auto& f : e.fields)
-    if (f.name != "parent_active") fields.push_back(&f);
-  std::sort(fields.begin(), fields.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
-  fields.erase(std::unique(fields.begin(), fields.end(), [](const auto* a, const auto* b) { return a->name == b->name; }),
-               fields.end());
-  return cache.emplace(&e, std::move(fields)).first->second;
-}
-
-struct Fnv {
-  uint64_t h = 1469598103934665603ull;
-  void add(std::string_view bytes) {
-    for (unsigned char ch : bytes) {
-      h ^= ch;
-      h *= 1099511628211ull;
-    }
-  }
-};
-
-}  // namespace
-
-// The bytes hashed are those of the normalized row's compact dump without
-// parent_active, as before (hashes stored in replicas stay valid), streamed field by
-// field instead of built as a copy of the row: a pulled row is hashed once per page.
 std::string content_hash(const schema::Entity& e, const json& row) {
-  Fnv fnv;
-  fnv.add("{");
+  // The bytes normalize(e, row).dump() would write without parent_active, written
+  // straight from `row`: no copy of the row, no map built (the hashes stored in
+  // replicas stay valid). tests/unit/engine checks it against that definition.
+  const Canonical& c = canonical(e);
+  // One buffer and one serializer per thread: a serializer allocates on construction.
+  thread_local std::string text;
+  thread_local nlohmann::detail::serializer<json> out(nlohmann::detail::output_adapter<char, std::string>(text), ' ');
+  text.clear();
+  SortedWalk walk(row);
   bool first = true;
-  std::string value;
-  for (const schema::Field* f : hashed_fields(e)) {
-    if (!first) fnv.add(",");
+  for (size_t i = 0; i < c.sorted.size(); ++i) {
+    const schema::Field& f = *c.sorted[i];
+    const json* v = walk.next(f.name);
+    if (f.name == "parent_active") continue;
+    text += first ? '{' : ',';
     first = false;
-    fnv.add("\"");
-    fnv.add(f->name);  // catalog names need no escaping
-    fnv.add("\":");
-    auto it = row.is_object() ? row.find(f->name) : row.end();
-    if (it == row.end()) {
-      fnv.add("null");
-    } else {
-      value = it->dump();
-      fnv.add(value);
-    }
+    text += c.key_text[i];
+    if (v) out.dump(*v, false, false, 0);
+    else text += "null";
   }
-  fnv.add("}");
+  text += first ? "{}" : "}";
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : text) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv.h));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
 

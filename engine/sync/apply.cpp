@@ -140,11 +140,15 @@ void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::strin
 
 Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in) {
   auto& s = ctx.s;
-  const json server = store::normalize(e, server_in);
-  if (!server[e.key].is_string()) return Applied::skipped;
-  const std::string id = server[e.key].get<std::string>();
-  const std::string hash = store::content_hash(e, server);
+  auto key = server_in.find(e.key);
+  if (key == server_in.end() || !key->is_string()) return Applied::skipped;
+  const std::string id = key->get<std::string>();
+  // Hashed straight from the page's row (the same hash as over its normalized copy):
+  // an unchanged row, most of a re-sync, is never copied.
+  const std::string hash = store::content_hash(e, server_in);
   auto meta = s.replica.meta(e, id);
+  if (meta && meta->base_hash == hash) return Applied::unchanged;
+  const json server = store::normalize(e, server_in);
   if (!meta) {
     // Deleted here and not pushed yet: the push decides (delete against a remote edit).
     if (s.journal.pending_delete(e.name, id)) return Applied::skipped;
@@ -153,7 +157,6 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
     s.replica.insert(e, server, m, {Origin::pull, std::nullopt, nullptr});
     return Applied::inserted;
   }
-  if (meta->base_hash == hash) return Applied::unchanged;
   json local = *s.replica.get(e, id);
   if (!meta->journal_seq && meta->state == SyncState::synced) {
     meta->base_hash = hash;

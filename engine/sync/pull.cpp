@@ -1,8 +1,10 @@
 #include "engine/sync/pull.hpp"
 
 #include <algorithm>
+#include <array>
 #include <future>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include "engine/store/migrations.hpp"
@@ -22,13 +24,70 @@ std::string scope_field(const schema::Entity& e) {
   return e.parent_field;
 }
 
-void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, std::unordered_set<std::string>& seen) {
+// The ids a scan saw, to find afterwards the rows it did not. Held compactly, since
+// it grows with the scope: an id in canonical UUID form (lower-case hex; 4HSE's ids)
+// as its 16 bytes in one sorted array, 16 bytes a row instead of a string in a hash
+// set (about 100); any other id (status-page integers, upper case) as itself. The
+// encoding is exact both ways, so membership is too.
+class SeenIds {
+ public:
+  using Uuid = std::array<unsigned char, 16>;
+
+  explicit SeenIds(size_t expected) { uuids_.reserve(expected); }
+
+  void insert(const std::string& id) {
+    if (auto u = parse(id)) uuids_.push_back(*u);
+    else others_.insert(id);
+    sorted_ = false;
+  }
+  // After the scan: every insert is done.
+  bool contains(const std::string& id) {
+    if (!sorted_) {
+      std::sort(uuids_.begin(), uuids_.end());
+      uuids_.erase(std::unique(uuids_.begin(), uuids_.end()), uuids_.end());
+      sorted_ = true;
+    }
+    if (auto u = parse(id)) return std::binary_search(uuids_.begin(), uuids_.end(), *u);
+    return others_.count(id) > 0;
+  }
+
+ private:
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+  // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in lower-case hex, else nullopt.
+  static std::optional<Uuid> parse(const std::string& id) {
+    if (id.size() != 36) return std::nullopt;
+    Uuid u{};
+    size_t out = 0;
+    for (size_t i = 0; i < 36;) {
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (id[i] != '-') return std::nullopt;
+        ++i;
+        continue;
+      }
+      const int hi = hex(id[i]), lo = hex(id[i + 1]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      u[out++] = static_cast<unsigned char>(hi << 4 | lo);
+      i += 2;
+    }
+    return u;
+  }
+
+  std::vector<Uuid> uuids_;
+  std::unordered_set<std::string> others_;
+  bool sorted_ = true;
+};
+
+void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, SeenIds& seen) {
   ctx.check_cancel();
   std::lock_guard lock(ctx.s.mu);
   store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
   for (const auto& row : page.rows) {
     if (!row.is_object() || !row.contains(e.key) || !row[e.key].is_string()) continue;
-    seen.insert(row[e.key].get<std::string>());
+    seen.insert(row[e.key].get_ref<const std::string&>());
     switch (apply_server_row(ctx, e, row)) {
       case Applied::unchanged: ctx.stats.unchanged++; break;
       case Applied::skipped: break;
@@ -123,11 +182,12 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   json body = {{"per-page", per_page}, {"history", true}};
   if (scope) body["filter"] = {{field, *scope}};
 
-  std::unordered_set<std::string> seen;
   json first = body;
   first["page"] = 1;
   RemotePage page1 = ctx.remote.list(e.name, first);
   const int pages = std::max(1, page1.page_count);
+  // Sized from the count the server announced, up to 2M ids (32 MB): it may say anything.
+  SeenIds seen(size_t(std::clamp(page1.total_count, 0, 2'000'000)));
   apply_page(ctx, e, page1, seen);
   ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", 1}, {"pages", pages}, {"rows", page1.rows.size()}});
   // The next window is fetched while this one is applied: the network and the
@@ -161,15 +221,13 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
       ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", batch[i]}, {"pages", pages}, {"rows", got[i].rows.size()}});
     }
   }
-  // Complete: what the replica knows in this scope and the server did not list.
+  // Complete: what the replica knows in this scope and the server did not list
+  // (read row by row: only those are held).
   std::vector<std::string> missing;
-  std::vector<std::string> known;
   {
     std::lock_guard lock(ctx.s.mu);
-    known = ctx.s.replica.server_known_ids(e, field, scope);
+    missing = ctx.s.replica.server_known_ids(e, field, scope, [&seen](const std::string& id) { return !seen.contains(id); });
   }
-  for (auto& id : known)
-    if (!seen.count(id)) missing.push_back(std::move(id));
   if (e.append_only) confirm_by_parent(ctx, e, missing);
   else confirm_deletions(ctx, e, missing);
   std::lock_guard lock(ctx.s.mu);

@@ -26,7 +26,9 @@ json run_round(SyncContext& ctx) {
       std::lock_guard lock(ctx.s.mu);
       before_pull = ctx.s.journal.last_seq();
     }
-    if (!ctx.orphan_possible) pull(ctx);
+    const bool scanning = ctx.scan && !ctx.orphan_possible;
+    report["scanned"] = scanning;
+    if (scanning) pull(ctx);
     // The pull can give the push more to do: a policy that keeps a local edit against
     // a delete made there journals the row's create again. It goes in this round, so
     // that one round leaves nothing it decided for the next (an app's write made
@@ -38,7 +40,7 @@ json run_round(SyncContext& ctx) {
     }
     if (more) push(ctx);
     std::lock_guard lock(ctx.s.mu);
-    if (!ctx.orphan_possible) ctx.s.meta.set_last_sync(ctx.s.clock->now_ms());  // a complete round only
+    if (scanning) ctx.s.meta.set_last_sync(ctx.s.clock->now_ms());  // a complete round only
     ctx.emit({{"type", "online"}});
     if (ctx.stats.failed > 0) {
       // The remote answered, but some entries failed on their own: the round did its

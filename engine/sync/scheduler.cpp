@@ -20,6 +20,8 @@ ScheduleOptions ScheduleOptions::from_config(const json& config) {
   if (s == config.end() || !s->is_object()) return o;
   if (s->contains("interval_s") && (*s)["interval_s"].is_number())
     o.interval = milliseconds(int64_t(std::max(0.05, (*s)["interval_s"].get<double>()) * 1000));
+  if (s->contains("pull_interval_s") && (*s)["pull_interval_s"].is_number())
+    o.pull_interval = milliseconds(int64_t(std::max(0.05, (*s)["pull_interval_s"].get<double>()) * 1000));
   if (s->contains("debounce_ms") && (*s)["debounce_ms"].is_number_integer())
     o.debounce = milliseconds(std::max<int64_t>(0, (*s)["debounce_ms"].get<int64_t>()));
   if (s->contains("backoff_max_s") && (*s)["backoff_max_s"].is_number())
@@ -40,7 +42,8 @@ milliseconds next_delay(const ScheduleOptions& o, int failures, double jitter, s
 }
 
 struct Scheduler::Impl {
-  std::function<json()> round;
+  using Clock = std::chrono::steady_clock;
+  std::function<json(bool)> round;
   ScheduleOptions options;
   std::shared_ptr<Random> random;
 
@@ -56,6 +59,9 @@ struct Scheduler::Impl {
   int failures = 0;
   uint64_t finished = 0;
   json last;
+  // Touched on the io thread only: when the next scan is due, and whether one was asked for.
+  Clock::time_point scan_due{};
+  bool scan_asked = false;
 
   void arm(milliseconds delay) {
     timer->expires_after(delay);
@@ -69,9 +75,12 @@ struct Scheduler::Impl {
       std::lock_guard lock(mu);
       in_round = true;
     }
+    const Clock::time_point started = Clock::now();
+    const bool scan = scan_asked || started >= scan_due;
+    scan_asked = false;
     json report;
     try {
-      report = round();
+      report = round(scan);
     } catch (const std::exception& e) {
       report = {{"ok", false}, {"error", {{"code", "internal"}, {"message", e.what()}, {"transient", true}}}};
     }
@@ -88,13 +97,21 @@ struct Scheduler::Impl {
       if (!ok && report.contains("error") && report["error"].contains("retry_after_s"))
         retry_after = report["error"]["retry_after_s"].get<int>();
       delay = next_delay(options, failures, random->unit(), retry_after);
+      // The cadence counts from the start of the last scan that succeeded; a failed
+      // one stays due, and the retry scans.
+      if (scan && ok) scan_due = started + options.pull_interval;
+      if (scan && !ok) scan_asked = true;
+      // Rounded up: a timer that fired a fraction of a millisecond before the scan is
+      // due would run a push-only round and then the scan right after it.
+      if (ok) delay = std::min(delay, std::chrono::ceil<milliseconds>(
+                                          std::max(Clock::duration::zero(), scan_due - Clock::now())));
     }
     round_done.notify_all();
     arm(delay);
   }
 };
 
-Scheduler::Scheduler(std::function<json()> round, ScheduleOptions options, std::shared_ptr<Random> random)
+Scheduler::Scheduler(std::function<json(bool)> round, ScheduleOptions options, std::shared_ptr<Random> random)
     : impl_(std::make_unique<Impl>()) {
   impl_->round = std::move(round);
   impl_->options = options;
@@ -109,6 +126,7 @@ void Scheduler::start() {
   impl_->is_running = true;
   impl_->io.restart();
   impl_->timer = std::make_unique<asio::steady_timer>(impl_->io);
+  impl_->scan_due = Impl::Clock::time_point{};  // the first round scans
   impl_->arm(milliseconds(0));
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }
@@ -147,7 +165,10 @@ void Scheduler::poke() {
 
 void Scheduler::request_now() {
   if (!running()) return;
-  asio::post(impl_->io, [this] { impl_->arm(milliseconds(0)); });
+  asio::post(impl_->io, [this] {
+    impl_->scan_asked = true;
+    impl_->arm(milliseconds(0));
+  });
 }
 
 json Scheduler::last_report() const {

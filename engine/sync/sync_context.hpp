@@ -69,6 +69,8 @@ struct SyncContext {
   // on the server under an id we do not know. A pull now would take it for someone
   // else's row; the next round's push looks for it first (find_orphan).
   bool orphan_possible = false;
+  // false: a push-only round (the scheduler between scans, see scheduler.hpp).
+  bool scan = true;
   // Serialises the resolver's calls: the push's send threads may reach it together.
   std::mutex resolver_mu{};
 

@@ -248,7 +248,7 @@ HSE_EXPORT hse_code hse_status(hse_engine* engine, char** out_json) HSE_NOEXCEPT
 /* Runs one round (push the journal, then pull), blocking; one round at a time (a
  * second caller waits). The resolver runs on the calling thread; the round's
  * events have all been delivered when it returns.
- * *out_report_json (may be NULL) is the round's report: {"ok", "stats": {"pushed",
+ * *out_report_json (may be NULL) is the round's report: {"ok", "scanned", "stats": {"pushed",
  * "rejected", "blocked", "held", "failed", "conflicts", "pulled", "unchanged",
  * "deleted", "pages"},
  * "duration_ms", "error"?: {"code", "message", "transient", "retry_after_s"?}}.
@@ -258,9 +258,11 @@ HSE_EXPORT hse_code hse_status(hse_engine* engine, char** out_json) HSE_NOEXCEPT
  * safe to repeat. Errors: NO_REMOTE, INVALID (the remote configuration), STORAGE. */
 HSE_EXPORT hse_code hse_sync(hse_engine* engine, char** out_report_json) HSE_NOEXCEPT;
 
-/* Starts the background scheduler: a round at once, then on the configured
- * interval, soon after each local write, with backoff after failures. A no-op
- * when it runs. Errors: NO_REMOTE, INVALID. */
+/* Starts the background scheduler: a round with a scan (the pull) at once; then
+ * push-only rounds on sync.interval_s and soon after each local write, a scan every
+ * sync.pull_interval_s (each scan downloads the whole scope: see "Pull cadence" in
+ * docs/CONFIG.md), backoff after failures. A no-op when it runs. Errors: NO_REMOTE,
+ * INVALID. */
 HSE_EXPORT hse_code hse_start(hse_engine* engine) HSE_NOEXCEPT;
 
 /* Stops the scheduler: the current round ends after its current page or entry

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "adapters/http/gzip.hpp"
 #include "tests/integration/emulator/fixture.hpp"
 
 namespace hse::test {
@@ -81,6 +82,41 @@ TEST_F(ProtocolTest, StatsCountRequestsByMethod) {
   json s = parse(client().get("/_admin/stats"));
   EXPECT_EQ(s["total"], 4);
   EXPECT_EQ(s["by_method"], json({{"POST", 2}, {"GET", 1}, {"DELETE", 1}}));
+}
+
+// --gzip (here switched on through /_admin/gzip) compresses an answer only for a
+// request that accepts gzip; bytes_out counts what went on the wire.
+TEST_F(ProtocolTest, GzipOnlyWhenOnAndAskedForAndBytesOutCountsTheWire) {
+  const std::string query = json{{"per-page", 200}, {"history", true}}.dump();
+  const Headers gzip_ok = {{"Accept-Encoding", "gzip"}};
+  auto plain = client().post("/v2/incident/index", query, gzip_ok);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.header("content-encoding"), "") << "off by default";
+  EXPECT_EQ(parse(client().get("/_admin/gzip"))["enabled"], false);
+
+  ASSERT_EQ(admin("gzip", {{"enabled", true}}).status, 200);
+  json before = parse(client().get("/_admin/stats"));
+  auto gz = client().post("/v2/incident/index", query, gzip_ok);
+  json after = parse(client().get("/_admin/stats"));
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.header("content-encoding"), "gzip");
+  EXPECT_EQ(gz.header("vary"), "Accept-Encoding");
+  EXPECT_EQ(gz.header("x-pagination-total-count"), plain.header("x-pagination-total-count"));
+  EXPECT_EQ(adapters::http::gunzip(gz.body, 1 << 26), plain.body);
+  EXPECT_LT(gz.body.size() * 3, plain.body.size());
+  // The answer's body plus its status line and headers; /_admin/ answers are not counted.
+  const int64_t counted = after["bytes_out"].get<int64_t>() - before["bytes_out"].get<int64_t>();
+  EXPECT_GT(counted, int64_t(gz.body.size()));
+  EXPECT_LT(counted, int64_t(gz.body.size()) + 1024);
+
+  auto not_asked = client().post("/v2/incident/index", query);
+  EXPECT_EQ(not_asked.header("content-encoding"), "");
+  EXPECT_EQ(not_asked.body, plain.body);
+  auto small = client().get("/v2/incident/view/00000000-0000-4000-8000-000000000000", gzip_ok);
+  EXPECT_EQ(small.header("content-encoding"), "") << "answers under 1 KiB stay as they are";
+
+  EXPECT_EQ(admin("gzip", {{"enabled", "yes"}}).status, 400);
+  EXPECT_EQ(parse(client().get("/_admin/gzip"))["enabled"], true) << "a bad setting changes nothing";
 }
 
 TEST_F(ProtocolTest, ResetRestoresTheDemoDataSet) {

@@ -26,14 +26,48 @@ TEST(Backoff, GrowsExponentiallyWithJitterAndHonoursRetryAfter) {
 }
 
 TEST(Backoff, FromConfig) {
-  auto o = ScheduleOptions::from_config({{"sync", {{"interval_s", 0.2}, {"debounce_ms", 10}, {"backoff_max_s", 1}}}});
+  auto o = ScheduleOptions::from_config(
+      {{"sync", {{"interval_s", 0.2}, {"pull_interval_s", 7.5}, {"debounce_ms", 10}, {"backoff_max_s", 1}}}});
   EXPECT_EQ(o.interval, 200ms);
+  EXPECT_EQ(o.pull_interval, 7500ms);
   EXPECT_EQ(o.debounce, 10ms);
   EXPECT_EQ(o.backoff_max, 1s);
 }
 
 class Scheduling : public SyncTest {
  protected:
+  // The reports of the rounds `e`'s scheduler finishes, in order (events arrive on the
+  // dispatcher's thread).
+  struct Rounds {
+    std::mutex mu;
+    std::vector<json> reports;
+    size_t size() {
+      std::lock_guard lock(mu);
+      return reports.size();
+    }
+    std::vector<json> all() {
+      std::lock_guard lock(mu);
+      return reports;
+    }
+    // Waits up to 10 s for `n` rounds; false when they did not come.
+    bool wait_for(size_t n) {
+      for (int k = 0; k < 1000 && size() < n; ++k) std::this_thread::sleep_for(10ms);
+      return size() >= n;
+    }
+  };
+  void record(engine::Engine& e, Rounds& rounds) {
+    e.set_event_sink([&rounds](const json& ev) {
+      if (ev.value("type", "") != "round_finished") return;
+      std::lock_guard lock(rounds.mu);
+      rounds.reports.push_back(ev["report"]);
+    });
+  }
+  static int scans(const std::vector<json>& reports) {
+    int n = 0;
+    for (const auto& r : reports) n += r.value("scanned", false) ? 1 : 0;
+    return n;
+  }
+
   std::unique_ptr<engine::Engine> fast() {
     return open("fast", {{"remote", {{"url", "fake://"}}},
                          {"sync", {{"interval_s", 30}, {"debounce_ms", 20}, {"backoff_min_ms", 20}, {"backoff_max_s", 0.2}}}});
@@ -105,4 +139,74 @@ TEST_F(Scheduling, WaitSyncedSaysUnsettledAtOnceWhenOnlyARejectedWriteIsLeft) {
   EXPECT_EQ(a->wait_synced(30000), engine::SyncWait::unsettled);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
   EXPECT_EQ(a->status()["rejected"], 1);
+}
+
+// Push rounds every 50 ms, a scan due only in an hour: the first round scans, the next
+// ones push only (a server-side change is not fetched, a local write is sent), and an
+// explicit "sync now" (wait_synced) scans.
+TEST_F(Scheduling, ScansAtStartAndOnDemandAndOnlyPushesBetween) {
+  Rounds rounds;  // declared first: it outlives the engine that reports to it
+  auto e = open("cadence", {{"remote", {{"url", "fake://"}}},
+                            {"sync", {{"interval_s", 0.05}, {"pull_interval_s", 3600}, {"debounce_ms", 10}}}});
+  record(*e, rounds);
+  e->start();
+  ASSERT_TRUE(rounds.wait_for(1));
+  json theirs = incident_body("made on the server after the first scan");
+  theirs["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
+  server->put("incident", theirs);
+  json mine = e->create("incident", incident_body("pushed between scans"));
+  const size_t before_mine = rounds.size();
+  for (int k = 0; k < 500 && !server->row("incident", mine["office_incident_id"]); ++k) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(server->row("incident", mine["office_incident_id"])) << "a push-only round sends local writes";
+  ASSERT_TRUE(rounds.wait_for(before_mine + 5));
+  std::vector<json> between = rounds.all();
+  ASSERT_GE(between.size(), 6u);
+  EXPECT_TRUE(between[0].value("scanned", false)) << between[0];
+  for (size_t i = 1; i < between.size(); ++i) {
+    EXPECT_TRUE(between[i].value("ok", false)) << between[i];
+    EXPECT_FALSE(between[i].value("scanned", true)) << "round " << i << ": " << between[i];
+  }
+  EXPECT_FALSE(e->get("incident", theirs["office_incident_id"])) << "no scan ran, so the server's row is not here";
+
+  const size_t before_now = rounds.size();
+  ASSERT_EQ(e->wait_synced(5000), engine::SyncWait::synced);
+  e->stop();
+  std::vector<json> after = rounds.all();
+  EXPECT_GE(scans(std::vector<json>(after.begin() + long(before_now), after.end())), 1) << "sync now scans";
+  EXPECT_TRUE(e->get("incident", theirs["office_incident_id"]));
+}
+
+// Scans come back every pull_interval_s, and not faster: here they are all the
+// scheduler does (the push interval is far longer).
+TEST_F(Scheduling, ScansRecurOnThePullInterval) {
+  Rounds rounds;  // declared first: it outlives the engine that reports to it
+  auto e = open("recurring", {{"remote", {{"url", "fake://"}}}, {"sync", {{"interval_s", 3600}, {"pull_interval_s", 0.2}}}});
+  record(*e, rounds);
+  const auto started = std::chrono::steady_clock::now();
+  e->start();
+  ASSERT_TRUE(rounds.wait_for(4));
+  e->stop();
+  const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::vector<json> all = rounds.all();
+  EXPECT_EQ(scans(all), int(all.size())) << "every round here is a scan";
+  // Four scans need three intervals; a scheduler scanning back to back would finish far sooner.
+  EXPECT_GE(elapsed_s, 0.6);
+  EXPECT_LE(double(all.size()), elapsed_s / 0.2 + 2);
+}
+
+// A scan that fails stays due: the retry after the backoff scans, not only pushes.
+TEST_F(Scheduling, AFailedScanIsRetriedAsAScan) {
+  Rounds rounds;  // declared first: it outlives the engine that reports to it
+  auto e = open("retried_scan", {{"remote", {{"url", "fake://"}}},
+                                 {"sync", {{"interval_s", 3600}, {"pull_interval_s", 3600}, {"backoff_min_ms", 20}}}});
+  server->faults.push_back({FakeRemote::Fault::fail_before, Code::network});  // the first list of the first scan
+  record(*e, rounds);
+  e->start();
+  ASSERT_TRUE(rounds.wait_for(2));
+  e->stop();
+  std::vector<json> all = rounds.all();
+  EXPECT_FALSE(all[0].value("ok", true)) << all[0];
+  EXPECT_TRUE(all[1].value("ok", false)) << all[1];
+  EXPECT_TRUE(all[1].value("scanned", false)) << all[1];
+  EXPECT_TRUE(e->get("office", oid)) << "the retried scan brought the scope";
 }
