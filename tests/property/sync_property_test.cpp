@@ -38,5 +38,7 @@ TEST(SyncProperty, TheHistoriesReachedWhatTheChecksRelyOn) {
     // Blocked entries arise here only when a row the server refused has a child
     // edited after it (0 to 1 in 1,000 histories): printed, not required. The
     // planted refusal_blocks_unrelated bug shows [blocked-waits] does bite.
-    if (r != Reached::blocked_checked) EXPECT_GT(reached(r), 0) << "no history reached: " << name(r);
+    if (r != Reached::blocked_checked) {
+      EXPECT_GT(reached(r), 0) << "no history reached: " << name(r);
+    }
 }
