@@ -238,7 +238,7 @@ bool excused(const Sut& sut, const Ack& a, const std::optional<std::string>& fie
 }  // namespace
 
 // With HSE_SP_DEBUG=1: the versions of one row's history.
-std::string history_dump(const std::vector<engine::store::Version>& h) {
+static std::string history_dump(const std::vector<engine::store::Version>& h) {
   std::string out;
   if (!std::getenv("HSE_SP_DEBUG")) return out;
   for (const auto& v : h) out += "\n " + v.to_json().dump();
