@@ -53,8 +53,8 @@ const EntitySql& sql_for(const schema::Entity& e) {
   s.select_meta = "SELECT sync_state, journal_seq, version, base_hash FROM " + t + where_key;
   s.supersede =
       "INSERT INTO history (entity, id, version, valid_from, valid_to, origin, op, journal_seq, row, detail) "
-      "SELECT ?, " + e.key + ", ?, version_from, ?, version_origin, version_op, version_journal_seq, ?, version_detail "
-      "FROM " + t + where_key;
+      "SELECT ?, " + e.key + ", ?, version_from, MAX(?, version_from), version_origin, version_op, version_journal_seq, ?, "
+      "version_detail FROM " + t + where_key + " RETURNING valid_to";
   s.current_version =
       "SELECT version, version_from, version_origin, version_op, version_journal_seq, version_detail FROM " + t +
       where_key;
@@ -191,34 +191,37 @@ void Replica::add_version(const schema::Entity& e, const std::string& id, int64_
   st->exec();
 }
 
-void Replica::close_tombstone(const schema::Entity& e, const std::string& id, int64_t version, int64_t at) {
-  auto st = db_.prepare("UPDATE history SET valid_to = ? WHERE entity = ? AND id = ? AND version = ?");
+// Both return when the closed version ends: `at`, or its start if the clock went
+// back since (a version never ends before it begins, and the next one starts there).
+int64_t Replica::close_tombstone(const schema::Entity& e, const std::string& id, int64_t version, int64_t at) {
+  auto st = db_.prepare(
+      "UPDATE history SET valid_to = MAX(?, valid_from) WHERE entity = ? AND id = ? AND version = ? RETURNING valid_to");
   st->bind(1, at);
   st->bind(2, e.name);
   st->bind(3, id);
   st->bind(4, version);
-  st->exec();
+  return st->executeStep() ? st->getColumn(0).getInt64() : at;
 }
 
-void Replica::supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row,
-                        int64_t at) {
+int64_t Replica::supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row,
+                           int64_t at) {
   auto st = db_.prepare(sql_for(e).supersede);
   st->bind(1, e.name);
   st->bind(2, version);
   st->bind(3, at);
   st->bind(4, old_row.dump());
   st->bind(5, id);
-  st->exec();
+  return st->executeStep() ? st->getColumn(0).getInt64() : at;
 }
 
 void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& meta_in, const VersionCause& cause) {
   storage_call("insert row", [&] {
     const std::string id = row.at(e.key).get<std::string>();
-    const int64_t at = now();
+    int64_t at = now();
     RowMeta m = meta_in;
     // History holds a version of this id only if it was deleted here: its tombstone.
     int64_t previous = last_version(e, id);
-    if (previous > 0) close_tombstone(e, id, previous, at);
+    if (previous > 0) at = close_tombstone(e, id, previous, at);
     m.version = previous + 1;
     auto st = db_.prepare(sql_for(e).insert_row);
     int i = 1;
@@ -233,8 +236,7 @@ void Replica::replace(const schema::Entity& e, const json& old_row, const json& 
                       const VersionCause& cause) {
   storage_call("update row", [&] {
     const std::string id = row.at(e.key).get<std::string>();
-    const int64_t at = now();
-    supersede(e, id, m.version, old_row, at);
+    const int64_t at = supersede(e, id, m.version, old_row, now());
     m.version += 1;
     auto st = db_.prepare(sql_for(e).update_row);
     int i = 1;
@@ -250,8 +252,7 @@ void Replica::replace(const schema::Entity& e, const json& old_row, const json& 
 void Replica::remove(const schema::Entity& e, const json& old_row, const RowMeta& m, const VersionCause& cause) {
   storage_call("delete row", [&] {
     const std::string id = old_row.at(e.key).get<std::string>();
-    const int64_t at = now();
-    supersede(e, id, m.version, old_row, at);
+    const int64_t at = supersede(e, id, m.version, old_row, now());
     {
       auto st = db_.prepare(sql_for(e).delete_row);
       st->bind(1, id);

@@ -76,10 +76,10 @@ class Replica {
   void add_version(const schema::Entity& e, const std::string& id, int64_t version, const char* op,
                    const VersionCause& cause, int64_t at);
   // A row deleted here and created again: its tombstone ends.
-  void close_tombstone(const schema::Entity& e, const std::string& id, int64_t version, int64_t at);
+  int64_t close_tombstone(const schema::Entity& e, const std::string& id, int64_t version, int64_t at);
   // The live row's current version `version` (whose content is `old_row`) goes to
   // history, ended at `at`.
-  void supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row, int64_t at);
+  int64_t supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row, int64_t at);
   int64_t last_version(const schema::Entity& e, const std::string& id);
 
   Database& db_;

@@ -85,3 +85,28 @@ TEST(ContentHash, EqualsTheHashOfTheNormalizedRowsDump) {
     EXPECT_NE(engine::store::content_hash(e, full), engine::store::content_hash(e, sparse)) << e.name;
   }
 }
+
+// The clock going back (a phone's time corrected, a VM restored) never makes a
+// version end before it begins: the next one starts where the last one did.
+TEST_F(History, AClockGoingBackKeepsVersionsInOrder) {
+  json p = project("v1");
+  clock->advance(60'000);
+  engine->update("project", p["project_id"], {{"name", "v2"}});
+  clock->advance(-3'600'000);
+  engine->update("project", p["project_id"], {{"name", "v3"}});
+  clock->advance(-3'600'000);
+  engine->remove("project", p["project_id"]);
+  auto h = engine->history("project", p["project_id"]);
+  ASSERT_EQ(h.size(), 4u);
+  for (size_t i = 0; i < h.size(); ++i) {
+    if (h[i].valid_to) {
+      EXPECT_GE(*h[i].valid_to, h[i].valid_from) << "version " << h[i].version;
+    }
+    if (i + 1 < h.size()) {
+      ASSERT_TRUE(h[i].valid_to);
+      EXPECT_EQ(*h[i].valid_to, h[i + 1].valid_from) << "version " << h[i].version;
+    }
+  }
+  EXPECT_EQ(h[2].row["name"], "v3");
+  EXPECT_EQ(h[3].op, "delete");
+}

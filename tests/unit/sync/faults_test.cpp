@@ -190,3 +190,43 @@ TEST_F(Faults, EditsMadeWhileALostCreateWasInFlightStayInHistory) {
   }
   EXPECT_TRUE(first && second) << "an edit made while the create was in flight is not in history";
 }
+
+// The disk fills up in the middle of a round (SQLITE_FULL, here through the
+// connection's max_page_count): the round fails with `storage`, the local write is
+// not lost, and once there is room again the next round finishes the work.
+TEST_F(Faults, ADiskFullMidRoundFailsWithStorageAndLosesNothing) {
+  for (int i = 0; i < 400; ++i) {
+    json r = incident_body("server incident " + std::to_string(i) + std::string(200, 'x'));
+    char id[40];
+    std::snprintf(id, sizeof id, "d0000000-0000-4000-8000-%012d", i);
+    r["office_incident_id"] = id;
+    r["owned_active"] = true;
+    server->put("incident", r);
+  }
+  a->update("office", oid, {{"street", "Via Roma 2"}});
+  auto& s = *hse::engine::internals(*a).state;
+  auto set_max_pages = [&](int64_t pages) {
+    std::lock_guard lock(s.mu);
+    s.db.exec("PRAGMA max_page_count = " + std::to_string(pages));
+  };
+  int64_t used = 0;
+  {
+    std::lock_guard lock(s.mu);
+    auto st = s.db.prepare("PRAGMA page_count");
+    ASSERT_TRUE(st->executeStep());
+    used = st->getColumn(0).getInt64();
+  }
+  set_max_pages(used + 4);
+  // A storage failure is no round's report: the replica failed, and sync() throws it.
+  try {
+    a->sync();
+    ADD_FAILURE() << "the round did not fail";
+  } catch (const Error& err) {
+    EXPECT_EQ(err.code(), Code::storage) << err.what();
+  }
+  EXPECT_EQ(a->get("office", oid)->at("street"), "Via Roma 2");
+  set_max_pages(1'073'741'823);
+  sync_ok(*a);
+  EXPECT_EQ(server->row("office", oid)->at("street"), "Via Roma 2");
+  expect_converged(*a);
+}
