@@ -203,6 +203,15 @@ int64_t Replica::close_tombstone(const schema::Entity& e, const std::string& id,
   return st->executeStep() ? st->getColumn(0).getInt64() : at;
 }
 
+void Replica::record_on_tombstone(const schema::Entity& e, const std::string& id, const VersionCause& cause) {
+  storage_call("record a decision", [&] {
+    const int64_t previous = last_version(e, id);
+    if (previous == 0) return;
+    const int64_t at = close_tombstone(e, id, previous, now());
+    add_version(e, id, previous + 1, "delete", cause, at);
+  });
+}
+
 int64_t Replica::supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row,
                            int64_t at) {
   auto st = db_.prepare(sql_for(e).supersede);

@@ -55,6 +55,10 @@ class Replica {
   void save_base(const schema::Entity& e, const std::string& id, const json& row);
   void drop_base(const schema::Entity& e, const std::string& id);
 
+  // A decision about a row deleted here (its delete kept against a server edit):
+  // recorded as a new tombstone version, so history shows the side it overrode.
+  void record_on_tombstone(const schema::Entity& e, const std::string& id, const VersionCause& cause);
+
   // Versions oldest first.
   std::vector<Version> history(const schema::Entity& e, const std::string& id);
   // The row as it was at `at_ms` (replica time), or nullopt if it did not exist then.

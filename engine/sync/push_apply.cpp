@@ -84,6 +84,8 @@ void apply_conflict(SyncContext& ctx, const schema::Entity& e, const journal::En
       } else {
         s.replica.save_base(e, entry.id, out.server);  // the retried delete checks against the newest row
         s.journal.record(e.name, entry.id, Op::remove, nullptr, true, std::nullopt, s.replica.now());
+        // The server's edit this delete overrides is in history, like every decision.
+        s.replica.record_on_tombstone(e, entry.id, {store::Origin::conflict, entry.seq, detail});
       }
       break;
     case ConflictKind::create_collision: {
