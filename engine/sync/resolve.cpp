@@ -82,17 +82,16 @@ void resolve_conflict(SyncContext& ctx, const std::string& conflict_id, const js
         const json& l = local->value(f.name, json());
         const json& b = base.value(f.name, json());
         if (f.read_only || l == b) continue;
-        // A field the server changed too, outside the conflict's fields, is not the
-        // app's choice here: its policy decides, as a push would have.
-        const bool theirs_too = remote.value(f.name, json()) != b && remote.value(f.name, json()) != l;
-        const merge::Policy policy = ctx.policies.for_field(e.name, f.name);
-        if (theirs_too && (policy == merge::Policy::server_wins || policy == merge::Policy::merge)) {
-          decided[f.name] = "remote";
-          continue;
-        }
-        const bool in_conflict = std::find(c->fields.begin(), c->fields.end(), json(f.name)) != c->fields.end();
-        if (theirs_too && !in_conflict) decided[f.name] = "local";
         row[f.name] = l;
+        // The conflict's own fields are the app's choice (`take`, below), whatever
+        // their policy is now. A field the server changed too, outside them, is not:
+        // its policy decides, as a push would have.
+        if (std::find(c->fields.begin(), c->fields.end(), json(f.name)) != c->fields.end()) continue;
+        if (remote.value(f.name, json()) == b || remote.value(f.name, json()) == l) continue;
+        const merge::Policy policy = ctx.policies.for_field(e.name, f.name);
+        const bool server_side = policy == merge::Policy::server_wins || policy == merge::Policy::merge;
+        decided[f.name] = server_side ? "remote" : "local";
+        if (server_side) row[f.name] = remote.value(f.name, json());
       }
       // Recorded as the push records a policy's decision: the losing side is in history.
       if (!decided.empty() && meta) {

@@ -312,3 +312,18 @@ TEST_F(Conflicts, AResolutionLeavesOtherFieldsBothSidesChangedToTheirPolicy) {
                             v.detail["local"]["description"] == "mine");
   EXPECT_TRUE(recorded);
 }
+
+// The app's answer decides the conflict's own fields, even when the policy has
+// changed since the conflict was raised (here to server_wins).
+TEST_F(Conflicts, TheAppsAnswerDecidesTheConflictsFieldsWhateverThePolicyIsNow) {
+  a = reopen_with_policy({{"incident", "manual"}});
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"name", "Theirs"}});
+  sync_ok(*a);
+  ASSERT_EQ(a->conflicts().size(), 1u);
+  a = reopen_with_policy({{"incident", "server_wins"}});
+  a->resolve(a->conflicts()[0].conflict_id, {{"take", "local"}});
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine");
+  expect_converged(*a);
+}
