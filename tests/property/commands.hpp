@@ -336,9 +336,10 @@ struct SyncRound : Cmd {
   bool local_edit = false;
   MRow local_row;
   json local_patch;
-  // Its user edits the row of the first update the push sends, while it is in flight,
-  // and that update's answer is lost: the row then has two entries pending, the one
-  // that may have applied and the edit, and the next round must send them in order.
+  // Its user edits the row of the first create or update the push sends, while it is
+  // in flight, and that write's answer is lost: the row then has two entries pending,
+  // the one that may have applied and the edit, and the next round must send them in
+  // order (a retried create meets its own row on the server, as its first body made it).
   bool edit_in_flight = false;
   json in_flight_patches;  // entity -> patch
   explicit SyncRound(const Model& m) {
@@ -370,9 +371,6 @@ struct SyncRound : Cmd {
     auto& t = *s.clients[client].transport;
     if (edit_in_flight)
       t.on_first_write = [&s, c = client, patches = in_flight_patches](const http::Request& r) {
-        // Updates only: after a create whose answer was lost twice, the engine can send
-        // an older snapshot of the row after a newer one ([push-order] finds it; see
-        // the issue 11 note), which this scenario is not about.
         if (auto row = written_row(r); row && patches.contains(row->entity)) {
           local_update(s, c, *row, patches[row->entity]);
           reach(Reached::edited_in_flight);

@@ -73,7 +73,7 @@ class SimTransport final : public http::Transport {
       h();
     }
     bool lose_this = false;
-    if (on_first_write && r.method == "PUT") {
+    if (on_first_write && (r.method == "PUT" || (r.method == "POST" && r.target.find("/create") != std::string::npos))) {
       auto h = std::move(on_first_write);
       on_first_write = nullptr;
       lose_this = h(r);
@@ -127,7 +127,7 @@ class SimTransport final : public http::Transport {
   // lost_response fault aimed at one kind of write.
   int lose_answers = 0;
   std::string lose_answer_of;
-  // Runs before the first update the client sends, once; true: the server applies
+  // Runs before the first create or update the client sends, once; true: the server applies
   // that request and its answer is lost (a network error).
   std::function<bool(const http::Request&)> on_first_write;
   // Sees every request the server answered, with its answer and whether the client
