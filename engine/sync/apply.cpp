@@ -1,6 +1,7 @@
 #include "engine/sync/apply.hpp"
 
 #include "engine/store/row_codec.hpp"
+#include "core/abort_point.hpp"
 #include "core/planted.hpp"
 
 #include <algorithm>
@@ -223,6 +224,7 @@ void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Ent
   if (meta && meta->journal_seq && *meta->journal_seq > entry.seq)
     later = newer_entries(ctx, e.name, entry.id, entry.seq);
   s.journal.erase(entry.seq);
+  abort_point::reach(abort_point::Point::push_applying);
   if (!meta) {
     // Deleted here while the push ran: the pending delete compares against this version.
     s.replica.save_base(e, entry.id, server);

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "core/abort_point.hpp"
 #include "engine/sync/push_apply.hpp"
 #include "engine/sync/push_plan.hpp"
 #include "engine/sync/push_send.hpp"
@@ -47,6 +48,7 @@ Pass push_pass(SyncContext& ctx, SendRunner& runner, std::set<int64_t>& failed) 
     }
     if (flying.empty()) break;
     const int64_t seq = runner.wait_any();
+    abort_point::reach(abort_point::Point::push_answered);
     Prepared& p = flying.at(seq);
     const Outcome& outcome = outcomes.at(seq);
     After after = After::stop;
