@@ -432,6 +432,84 @@ struct CrashRound : Cmd {
   }
 };
 
+// The server refuses every write of one row with 500, again and again (a poison
+// entry), through `rounds` rounds of one client with no other fault: the entry is
+// sent each round until sync.max_attempts holds it (settle() has the app retry it
+// once the server takes it again). Meanwhile nothing unrelated waits behind it: once
+// a round has run, every entry older than that round is gone, or is of a row that
+// holds entries back (the poisoned row, one in conflict, one with a refused or
+// blocked entry) or of a row referencing or referenced by one [blocked-waits].
+struct PoisonRound : Cmd {
+  int client;
+  MRow row;
+  json patch;  // the client's own write of that row, made first (the entry refused)
+  int rounds;
+  explicit PoisonRound(const Model& m) {
+    RC_PRE(!m.rows.empty());
+    client = gen_client(m);
+    row = *rc::gen::elementOf(m.rows).as("poisoned row");
+    patch = gen_patch(row.entity, true);
+    rounds = *rc::gen::inRange(1, 7).as("rounds");
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& eng = *s.clients[client].engine;
+    local_update(s, client, row, patch);
+    json rules = json::array();
+    for (const char* op : {"update", "delete"})
+      rules.push_back({{"method", "*"}, {"path", "/v2/" + row.entity + "/" + op + "/" + row.id}, {"status", 500}});
+    s.set_faults({{"rules", rules}});
+    int64_t before_last = 0;
+    for (int r = 0; r < rounds; ++r) {
+      before_last = 0;
+      for (const auto& e : eng.journal()) before_last = std::max(before_last, e.seq);
+      eng.sync();
+    }
+    s.set_faults(json::object());
+    using engine::journal::State;
+    using Row = std::pair<std::string, std::string>;
+    // The rows that may hold entries back: the poisoned one, those whose conflict
+    // waits for the app, and those with a refused or blocked entry.
+    std::set<Row> stuck{{row.entity, row.id}};
+    for (const auto& c : eng.conflicts()) stuck.insert({c.entity, c.id});
+    const auto journal = eng.journal();
+    for (const auto& e : journal) {
+      if (e.state == State::held) reach(Reached::held);
+      if (e.state == State::rejected || e.state == State::held || e.state == State::blocked) stuck.insert({e.entity, e.id});
+    }
+    for (const auto& e : journal) {
+      if (std::getenv("HSE_SP_DEBUG")) std::cerr << "  poison: after the rounds " << e.to_json().dump() << "\n";
+      const Row at{e.entity, e.id};
+      if (e.seq > before_last || stuck.count(at)) continue;
+      bool waits = false;
+      for (const auto& other : stuck) waits = waits || related(eng, at, other);
+      if (waits) continue;
+      HSE_PROP_FAIL(blocked_waits, "client " + std::to_string(client) + " journal entry " + e.to_json().dump() +
+                                       " was not sent in a round with no fault but " + row.entity + " " + row.id +
+                                       "'s refusals, and waits on no row it is related to");
+    }
+    check_blocked_waits(s, client);
+  }
+  // One row references the other, in any version this replica has (a row deleted
+  // here is related by what it was).
+  static bool related(engine::Engine& eng, const std::pair<std::string, std::string>& a,
+                      const std::pair<std::string, std::string>& b) {
+    auto refers = [&eng](const std::pair<std::string, std::string>& from, const std::pair<std::string, std::string>& to) {
+      std::vector<json> versions;
+      if (auto now = eng.get(from.first, from.second)) versions.push_back(*now);
+      for (const auto& v : eng.history(from.first, from.second)) versions.push_back(v.row);
+      for (const auto& r : versions)
+        for (const auto& f : schema::entity(from.first).fields)
+          if (f.references == to.first && r.is_object() && r.value(f.name, json()) == to.second) return true;
+      return false;
+    };
+    return refers(a, b) || refers(b, a);
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " updates " << row.entity << " " << row.id << " " << patch.dump()
+       << ", and the server refuses every write of that row with 500 through " << rounds << " rounds";
+  }
+};
+
 struct Historicize : Cmd {
   std::string office;
   bool restore;
@@ -469,7 +547,7 @@ struct SetPolicy : Cmd {
 inline auto command_generator(bool http) {
   return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
                                            LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
-                                           SyncRound, SyncRound, CrashRound, Historicize, SetPolicy>();
+                                           SyncRound, SyncRound, CrashRound, PoisonRound, Historicize, SetPolicy>();
 }
 
 // The model for a fresh Sut: the seeded project and office.
