@@ -75,8 +75,14 @@ Pass push_pass(SyncContext& ctx, SendRunner& runner, std::set<int64_t>& failed) 
         plan.stick(seq, "entry " + std::to_string(seq) + " waits for the app", false);
         break;
       case After::failed:
-        plan.stick(seq, "entry " + std::to_string(seq) + " failed", true);
+        // Sent again next round: what waits on it waits, and is not marked blocked (a
+        // state the app is shown as needing it) for a failure that may pass.
+        plan.stick(seq, "entry " + std::to_string(seq) + " failed", false);
         failed.insert(seq);  // once a round: its attempts count across rounds
+        break;
+      case After::held:
+        plan.stick(seq, "entry " + std::to_string(seq) + " is held", true);
+        failed.insert(seq);
         break;
       case After::stop:
         plan.stick(seq, "the round stopped", false);

@@ -234,7 +234,7 @@ After apply_failure(SyncContext& ctx, Prepared& p, const Failure& f) {
                   {"attempts", entry.attempts + 1},
                   {"status", f.http_status ? json(*f.http_status) : json()}, {"error", f.message}});
       }
-      return After::failed;
+      return hold ? After::held : After::failed;
     }
     case FailureKind::remote:
       if (planted::active(planted::Bug::lost_create_not_retried) && f.unanswered && p.kind == SendKind::create) {

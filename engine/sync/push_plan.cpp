@@ -84,8 +84,8 @@ PushPlan::PushPlan(SyncContext& ctx, const std::set<int64_t>& failed) : ctx_(ctx
       n.stuck = std::string("entry ") + std::to_string(entry.seq) + " is " + journal::to_string(entry.state);
       n.blocks = entry.state != State::in_flight;
     }
-    else if (failed.count(entry.seq))
-      n.stuck = "entry " + std::to_string(entry.seq) + " failed this round", n.blocks = true;
+    else if (failed.count(entry.seq))  // sent again next round: what waits on it is not blocked
+      n.stuck = "entry " + std::to_string(entry.seq) + " failed this round", n.blocks = false;
     else if (planted::active(planted::Bug::retry_waits_for_local_write) &&
              (entry.attempts > 0 || entry.unanswered > 0) && entry.seq == last_seq_)
       n.stuck = "entry " + std::to_string(entry.seq) + " waits for a local write", n.blocks = false;

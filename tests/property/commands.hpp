@@ -225,6 +225,9 @@ struct ServerWrite {
   json body;
   std::string op, entity, id;
   std::optional<MRow> created;
+  // An update the request makes that its body does not say: a project's delete only
+  // schedules it (status pending_delete; the API keeps the row and its children).
+  json effect;
 
   // `mid_round`: landing inside a client's scan, where deletes and creates move rows
   // between pages (so they are drawn more often).
@@ -232,11 +235,16 @@ struct ServerWrite {
     ServerWrite w;
     int kind = mid_round ? *rc::gen::element(1, 3, 4, 4).as("server write kind")
                          : *rc::gen::inRange(0, 5).as("server write kind");
-    if (kind == 4 && !m.of("office").empty()) {  // delete an office, action or incident, with its children
-      auto candidates = m.of(*rc::gen::element<std::string>("office", "action", "incident").as("entity"));
+    if (kind == 4 && !m.of("office").empty()) {  // delete a project, office, action or incident, with its children
+      auto candidates =
+          m.of(*rc::gen::element<std::string>("office", "office", "action", "incident", "incident", "project").as("entity"));
       if (candidates.empty()) candidates = m.of("office");
       const MRow& r = pick(candidates);
       w = {"DELETE", "/v2/" + r.entity + "/delete/" + r.id + "?force=true", nullptr, "delete", r.entity, r.id, {}};
+      if (r.entity == "project") {
+        w.op = "update";
+        w.effect = {{"status", "pending_delete"}};
+      }
     } else if (kind == 3) {
       MRow row;
       std::string entity = *rc::gen::element<std::string>("office", "action", "incident").as("entity");
@@ -251,7 +259,8 @@ struct ServerWrite {
     return w;
   }
   void run(Sut& s) const {
-    json changed = body;
+    const json& writes = effect.is_object() ? effect : body;
+    json changed = writes;
     if (op == "update") {
       // Only what changes is a write: rewriting a field's value is invisible to
       // everyone (the API has no versions), so it cannot be "lost".
@@ -259,7 +268,7 @@ struct ServerWrite {
       if (before.status == 200) {
         json row = json::parse(before.body);
         changed = json::object();
-        for (auto it = body.begin(); it != body.end(); ++it)
+        for (auto it = writes.begin(); it != writes.end(); ++it)
           if (row.value(it.key(), json()) != it.value()) changed[it.key()] = it.value();
       }
     }
@@ -510,6 +519,46 @@ struct PoisonRound : Cmd {
   }
 };
 
+// The client's token stops working in the middle of a round: from its `at`-th
+// request on, the API answers every request 401. The round ends with `auth`, which
+// is not transient (the app must sign in again); what it applied stays, nothing is
+// lost, and once the token works again the next rounds finish the work (settle()).
+struct TokenExpiry : Cmd {
+  int client;
+  int at;
+  explicit TokenExpiry(const Model& m) {
+    client = gen_client(m);
+    at = *rc::gen::inRange(0, 30).as("the token expires at request");
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& t = *s.clients[client].transport;
+    bool expired = false;
+    t.arm(-1, false);
+    t.hook_at = at;
+    t.hook = [&s, &expired] {
+      s.set_faults({{"rules", json::array({{{"method", "*"}, {"path", "/v2/*"}, {"status", 401}}})}});
+      expired = true;
+    };
+    json report;
+    try {
+      report = s.clients[client].engine->sync();
+    } catch (...) {
+      s.set_faults(json::object());
+      t.disarm();
+      throw;
+    }
+    s.set_faults(json::object());
+    t.disarm();
+    if (!expired) return;  // the round made fewer requests
+    if (report["ok"].get<bool>() || report["error"]["code"] != "auth" || report["error"]["transient"] != false)
+      HSE_PROP_FAIL(step, "a round whose token expired at request " + std::to_string(at) +
+                              " did not end with a non-transient auth error: " + report.dump());
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " syncs, and its token expires at request " << at << " (401 from then on)";
+  }
+};
+
 struct Historicize : Cmd {
   std::string office;
   bool restore;
@@ -547,7 +596,8 @@ struct SetPolicy : Cmd {
 inline auto command_generator(bool http) {
   return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
                                            LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
-                                           SyncRound, SyncRound, CrashRound, PoisonRound, Historicize, SetPolicy>();
+                                           SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, Historicize,
+                                           SetPolicy>();
 }
 
 // The model for a fresh Sut: the seeded project and office.
