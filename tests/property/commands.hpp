@@ -240,7 +240,7 @@ struct ServerWrite {
           m.of(*rc::gen::element<std::string>("office", "office", "action", "incident", "incident", "project").as("entity"));
       if (candidates.empty()) candidates = m.of("office");
       const MRow& r = pick(candidates);
-      w = {"DELETE", "/v2/" + r.entity + "/delete/" + r.id + "?force=true", nullptr, "delete", r.entity, r.id, {}};
+      w = {"DELETE", "/v2/" + r.entity + "/delete/" + r.id + "?force=true", nullptr, "delete", r.entity, r.id, {}, {}};
       if (r.entity == "project") {
         w.op = "update";
         w.effect = {{"status", "pending_delete"}};
@@ -250,11 +250,11 @@ struct ServerWrite {
       std::string entity = *rc::gen::element<std::string>("office", "action", "incident").as("entity");
       if (m.of(entity == "office" ? "project" : "office").empty()) entity = "office";
       json body = gen_create(m, entity, true, row);
-      w = {"POST", "/v2/" + entity + "/create", body, "create", entity, row.id, row};
+      w = {"POST", "/v2/" + entity + "/create", body, "create", entity, row.id, row, {}};
     } else {
       const MRow& r = *rc::gen::elementOf(m.rows).as("row");
       json patch = gen_patch(r.entity, true);
-      w = {"PUT", "/v2/" + r.entity + "/update/" + r.id, patch, "update", r.entity, r.id, {}};
+      w = {"PUT", "/v2/" + r.entity + "/update/" + r.id, patch, "update", r.entity, r.id, {}, {}};
     }
     return w;
   }
