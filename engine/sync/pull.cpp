@@ -81,20 +81,38 @@ class SeenIds {
   bool sorted_ = true;
 };
 
-void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, SeenIds& seen) {
+// How a scan writes its pages. A bootstrap's rows are new to the replica: while the
+// pages bring nothing but new rows, each is written by one INSERT (apply_new_server_row)
+// instead of being looked up first; a page bringing rows the replica has (a re-sync)
+// turns that off for the next pages. Page 1 always takes the general path.
+struct PageWriter {
+  bool insert_first = false;
+  store::CanonicalRow scratch;
+};
+
+void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, SeenIds& seen, PageWriter& w) {
   ctx.check_cancel();
   std::lock_guard lock(ctx.s.mu);
   store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
+  // Checked in this transaction: local writes (a delete: a tombstone, a pending delete)
+  // may have run between pages.
+  const bool insert_first = w.insert_first && !ctx.s.replica.has_history(e) && !ctx.s.journal.has_delete(e.name);
+  size_t existing = 0;
   for (const auto& row : page.rows) {
-    if (!row.is_object() || !row.contains(e.key) || !row[e.key].is_string()) continue;
-    seen.insert(row[e.key].get_ref<const std::string&>());
-    switch (apply_server_row(ctx, e, row)) {
+    if (!row.is_object()) continue;
+    auto key = row.find(e.key);
+    if (key == row.end() || !key->is_string()) continue;
+    seen.insert(key->get_ref<const std::string&>());
+    const Applied applied = insert_first ? apply_new_server_row(ctx, e, row, w.scratch) : apply_server_row(ctx, e, row);
+    switch (applied) {
       case Applied::unchanged: ctx.stats.unchanged++; break;
       case Applied::skipped: break;
       default: ctx.stats.pulled++; break;
     }
+    if (applied != Applied::inserted) ++existing;
   }
   tx.commit();
+  w.insert_first = existing * 10 <= page.rows.size();
   ctx.stats.pages++;
 }
 
@@ -188,7 +206,8 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   const int pages = std::max(1, page1.page_count);
   // Sized from the count the server announced, up to 2M ids (32 MB): it may say anything.
   SeenIds seen(size_t(std::clamp(page1.total_count, 0, 2'000'000)));
-  apply_page(ctx, e, page1, seen);
+  PageWriter writer;
+  apply_page(ctx, e, page1, seen, writer);
   ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", 1}, {"pages", pages}, {"rows", page1.rows.size()}});
   // The next window is fetched while this one is applied: the network and the
   // replica work at the same time, and at most two windows are held in memory.
@@ -213,7 +232,7 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
     if (from + window <= pages && !ended) next = fetch(from + window);
     for (size_t i = 0; i < got.size(); ++i) {
       try {
-        apply_page(ctx, e, got[i], seen);
+        apply_page(ctx, e, got[i], seen, writer);
       } catch (...) {
         if (next.valid()) next.wait();  // never leave a fetch running on a scope that is gone
         throw;
