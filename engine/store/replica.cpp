@@ -66,8 +66,8 @@ const EntitySql& sql_for(const schema::Entity& e) {
 // Binds the columns of a new current version (version_from ... version_detail) from `index`.
 void bind_version(SQLite::Statement& st, int index, int64_t at, const char* op, const VersionCause& cause) {
   st.bind(index, at);
-  st.bind(index + 1, to_string(cause.origin));
-  st.bind(index + 2, op);
+  st.bindNoCopy(index + 1, to_string(cause.origin));  // static text
+  st.bindNoCopy(index + 2, op);
   if (cause.journal_seq) st.bind(index + 3, *cause.journal_seq);
   else st.bind(index + 3);
   if (!cause.detail.is_null()) st.bind(index + 4, cause.detail.dump());
@@ -75,7 +75,7 @@ void bind_version(SQLite::Statement& st, int index, int64_t at, const char* op, 
 }
 
 void bind_meta(SQLite::Statement& st, int index, const RowMeta& m) {
-  st.bind(index, to_string(m.state));
+  st.bindNoCopy(index, to_string(m.state));  // static text
   if (m.journal_seq) st.bind(index + 1, *m.journal_seq);
   else st.bind(index + 1);
   st.bind(index + 2, m.version);
