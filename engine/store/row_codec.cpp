@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <memory>
 #include <utility>
@@ -67,10 +69,24 @@ class SortedWalk {
 
 // A string dump() writes as it is between quotes: printable ASCII, no quote, no
 // backslash (anything else is escaped, or checked as UTF-8, by nlohmann's serializer).
+// Eight bytes at a time (a byte-wise loop was half of canonical_row's own time).
 bool plain_ascii(const std::string& s) {
-  bool plain = true;
-  for (unsigned char ch : s) plain &= (ch >= 0x20) & (ch < 0x80) & (ch != '"') & (ch != '\\');
-  return plain;
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  // Nonzero iff some byte of v is below n (n <= 0x80), for words without a high bit.
+  auto has_less = [](uint64_t v, uint64_t n) { return (v - kOnes * n) & ~v & kHighs; };
+  const char* p = s.data();
+  const size_t n = s.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    if ((x & kHighs) | has_less(x, 0x20) | has_less(x ^ (kOnes * '"'), 1) | has_less(x ^ (kOnes * '\\'), 1)) return false;
+  }
+  for (; i < n; ++i) {
+    const auto ch = static_cast<unsigned char>(p[i]);
+    if (ch < 0x20 || ch >= 0x80 || ch == '"' || ch == '\\') return false;
+  }
+  return true;
 }
 
 // Appends the bytes dump() writes for `v` (no indent, UTF-8 kept as is): the common
