@@ -210,11 +210,16 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   apply_page(ctx, e, page1, seen, writer);
   ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", 1}, {"pages", pages}, {"rows", page1.rows.size()}});
   // The next window is fetched while this one is applied: the network and the
-  // replica work at the same time, and at most two windows are held in memory.
-  auto fetch = [&](int from) {
+  // replica work at the same time; at most three windows are held in memory (the one
+  // applied last until the next fetch frees it).
+  // The window applied last goes with the fetch and is freed there, by a fetching
+  // thread like the one that allocated it: freed here, it cost the bootstrap about 9%
+  // more client CPU (bench_sync, glibc malloc).
+  auto fetch = [&](int from, std::vector<RemotePage> applied) {
     std::vector<int> batch;
     for (int p = from; p < from + window && p <= pages; ++p) batch.push_back(p);
-    return std::async(std::launch::async, [&ctx, &e, body, batch] {
+    return std::async(std::launch::async, [&ctx, &e, body, batch, applied = std::move(applied)]() mutable {
+      std::vector<RemotePage>().swap(applied);
       return std::make_pair(batch, ctx.remote.list_pages(e.name, body, batch));
     });
   };
@@ -225,11 +230,13 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   auto past_end = [&e](const RemotePage& p) { return !e.append_only && p.rows.empty(); };
   bool ended = past_end(page1);
   std::future<std::pair<std::vector<int>, std::vector<RemotePage>>> next;
-  if (pages >= 2 && !ended) next = fetch(2);
+  if (pages >= 2 && !ended) next = fetch(2, {});
+  std::vector<RemotePage> applied;
   for (int from = 2; from <= pages && !ended; from += window) {
     auto [batch, got] = next.get();
     for (const auto& p : got) ended = ended || past_end(p);
-    if (from + window <= pages && !ended) next = fetch(from + window);
+    if (from + window <= pages && !ended) next = fetch(from + window, std::move(applied));
+    applied.clear();
     for (size_t i = 0; i < got.size(); ++i) {
       try {
         apply_page(ctx, e, got[i], seen, writer);
@@ -239,6 +246,7 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
       }
       ctx.emit({{"type", "page"}, {"entity", e.name}, {"page", batch[i]}, {"pages", pages}, {"rows", got[i].rows.size()}});
     }
+    applied = std::move(got);
   }
   // Complete: what the replica knows in this scope and the server did not list
   // (read row by row: only those are held).
