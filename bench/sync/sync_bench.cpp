@@ -402,6 +402,11 @@ double env_scale(const char* name) {
 int main(int argc, char** argv) try {
   if (argc == 7 && std::string(argv[1]) == "--child-bootstrap")
     return child_bootstrap(argv[2], argv[3], {std::stoi(argv[4]), std::stoi(argv[5])}, argv[6]);
+  // The floor alone against a running emulator (for profiling beside --child-bootstrap).
+  if (argc == 6 && std::string(argv[1]) == "--floor") {
+    print(floor_run(argv[2], argv[3], {std::stoi(argv[4]), std::stoi(argv[5])}));
+    return 0;
+  }
 
   fs::path dir = fs::temp_directory_path() / ("hse-bench-sync-" + std::to_string(::getpid()));
   fs::create_directories(dir);

@@ -187,6 +187,14 @@ std::optional<int64_t> Journal::pending_delete(const std::string& entity, const 
   });
 }
 
+bool Journal::has_delete(const std::string& entity) {
+  return storage_call("read journal", [&] {
+    auto st = db_.prepare("SELECT 1 FROM journal WHERE entity = ? AND op = 'delete' LIMIT 1");
+    st->bind(1, entity);
+    return st->executeStep();
+  });
+}
+
 void Journal::set_state(int64_t seq, State state, const std::optional<std::string>& error, const json& errors) {
   storage_call("write journal", [&] {
     auto st = db_.prepare("UPDATE journal SET state = ?, last_error = ?, errors = ? WHERE seq = ?");

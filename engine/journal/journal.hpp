@@ -40,6 +40,8 @@ class Journal {
   // The seq of the row's newest delete entry (a row deleted here, not yet pushed);
   // a lookup: it changes nothing.
   std::optional<int64_t> pending_delete(const std::string& entity, const std::string& id);
+  // Whether any row of `entity` has a delete entry (none: pending_delete is empty for every id).
+  bool has_delete(const std::string& entity);
 
   void set_state(int64_t seq, State state, const std::optional<std::string>& error = std::nullopt,
                  const json& errors = nullptr);

@@ -54,6 +54,13 @@ Database::Database(const std::string& path) : path_(path), db_(open_file(path)) 
 }
 
 Stmt Database::prepare(const std::string& sql) {
+  // The statement asked for last, found again without hashing its text: a page's rows
+  // ask for the same statement row after row (and SQL text is long).
+  if (last_ && last_->first.size() == sql.size() && last_->first == sql) {
+    last_->second->reset();
+    last_->second->clearBindings();
+    return Stmt(*last_->second);
+  }
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     auto stmt = storage_call("prepare statement", [&] { return std::make_unique<SQLite::Statement>(db_, sql); });
@@ -62,6 +69,7 @@ Stmt Database::prepare(const std::string& sql) {
     it->second->reset();
     it->second->clearBindings();
   }
+  last_ = &*it;
   return Stmt(*it->second);
 }
 

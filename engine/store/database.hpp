@@ -71,6 +71,8 @@ class Database {
   SQLite::Database db_;
   std::chrono::steady_clock::time_point busy_since_;  // the busy handler's: when the wait began
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  // The entry prepare() returned last (elements of the map never move).
+  std::pair<const std::string, std::unique_ptr<SQLite::Statement>>* last_ = nullptr;
 };
 
 // BEGIN IMMEDIATE in the constructor (so two processes never deadlock upgrading a

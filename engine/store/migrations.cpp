@@ -219,6 +219,18 @@ void v5(Database& db) {
     copy.bind(1, e.name);
     copy.bind(2, e.name);
     copy.exec();
+    // A live row with no open version (a file version 4 did not write whole): its current
+    // version begins where its last recorded one ended, not at 0 (before the versions it
+    // superseded: as-of reads then found it before it existed), and comes after every
+    // version history holds (the next write moves it there, under its number). Without
+    // any version recorded, when it began is unknown: 0 stays.
+    const std::string recorded = "FROM history h WHERE h.entity = ? AND h.id = " + t + "." + e.key;
+    SQLite::Statement orphan(db.raw(), "UPDATE " + t + " SET version_from = (SELECT MAX(COALESCE(h.valid_to, h.valid_from)) " +
+                                           recorded + "), version = MAX(version, (SELECT MAX(h.version) + 1 " + recorded +
+                                           ")) WHERE NOT EXISTS (SELECT 1 " + current + ") AND EXISTS (SELECT 1 " +
+                                           recorded + ")");
+    for (int i = 1; i <= 4; ++i) orphan.bind(i, e.name);
+    orphan.exec();
     SQLite::Statement drop(db.raw(), "DELETE FROM history WHERE entity = ? AND valid_to IS NULL AND op != 'delete' AND "
                                      "EXISTS (SELECT 1 FROM " + t + " WHERE " + t + "." + e.key +
                                      " = history.id AND " + t + ".version = history.version)");

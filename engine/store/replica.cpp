@@ -14,6 +14,7 @@ namespace {
 struct EntitySql {
   std::string select_row;   // fields..., then sync columns, WHERE key = ?
   std::string insert_row;
+  std::string insert_new;       // insert_row, doing nothing when the key is taken
   std::string update_row;
   std::string update_meta;
   std::string delete_row;
@@ -43,6 +44,7 @@ const EntitySql& sql_for(const schema::Entity& e) {
                  ", sync_state, journal_seq, version, base_hash, version_from, version_origin, version_op, "
                  "version_journal_seq, version_detail) VALUES (" +
                  params + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  s.insert_new = s.insert_row + " ON CONFLICT DO NOTHING";
   s.update_row = "UPDATE " + t + " SET " + sets +
                  ", sync_state = ?, journal_seq = ?, version = ?, base_hash = ?, version_from = ?, version_origin = ?, "
                  "version_op = ?, version_journal_seq = ?, version_detail = ?" +
@@ -64,8 +66,8 @@ const EntitySql& sql_for(const schema::Entity& e) {
 // Binds the columns of a new current version (version_from ... version_detail) from `index`.
 void bind_version(SQLite::Statement& st, int index, int64_t at, const char* op, const VersionCause& cause) {
   st.bind(index, at);
-  st.bind(index + 1, to_string(cause.origin));
-  st.bind(index + 2, op);
+  st.bindNoCopy(index + 1, to_string(cause.origin));  // static text
+  st.bindNoCopy(index + 2, op);
   if (cause.journal_seq) st.bind(index + 3, *cause.journal_seq);
   else st.bind(index + 3);
   if (!cause.detail.is_null()) st.bind(index + 4, cause.detail.dump());
@@ -73,7 +75,7 @@ void bind_version(SQLite::Statement& st, int index, int64_t at, const char* op, 
 }
 
 void bind_meta(SQLite::Statement& st, int index, const RowMeta& m) {
-  st.bind(index, to_string(m.state));
+  st.bindNoCopy(index, to_string(m.state));  // static text
   if (m.journal_seq) st.bind(index + 1, *m.journal_seq);
   else st.bind(index + 1);
   st.bind(index + 2, m.version);
@@ -241,6 +243,18 @@ void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& me
   });
 }
 
+bool Replica::insert_new(const schema::Entity& e, const CanonicalRow& row, const RowMeta& meta,
+                         const VersionCause& cause) {
+  return storage_call("insert row", [&] {
+    auto st = db_.prepare(sql_for(e).insert_new);
+    bind_fields(*st, 1, e, row);
+    const int i = int(e.fields.size()) + 1;
+    bind_meta(*st, i, meta);
+    bind_version(*st, i + 4, now(), "create", cause);
+    return st->exec() == 1;
+  });
+}
+
 void Replica::replace(const schema::Entity& e, const json& old_row, const json& row, RowMeta m,
                       const VersionCause& cause) {
   storage_call("update row", [&] {
@@ -310,6 +324,14 @@ void Replica::drop_base(const schema::Entity& e, const std::string& id) {
     st->bind(1, e.name);
     st->bind(2, id);
     st->exec();
+  });
+}
+
+bool Replica::has_history(const schema::Entity& e) {
+  return storage_call("read history", [&] {
+    auto st = db_.prepare("SELECT 1 FROM history WHERE entity = ? LIMIT 1");
+    st->bind(1, e.name);
+    return st->executeStep();
   });
 }
 

@@ -21,6 +21,8 @@ namespace hse::engine::store {
 
 using json = nlohmann::json;
 
+struct CanonicalRow;
+
 enum class SyncState { synced, pending, conflict, rejected, blocked, held };
 const char* to_string(SyncState s);
 SyncState sync_state_from(const std::string& s);
@@ -43,6 +45,10 @@ class Replica {
 
   // Row writes. `row` must hold the key. Each records a history version.
   void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause);
+  // A row the caller knows has no history here (so no tombstone to close), as version
+  // meta.version: written unless a row with its key exists (false then, nothing written).
+  // One statement, for a pull's rows new to the replica (a bootstrap).
+  bool insert_new(const schema::Entity& e, const CanonicalRow& row, const RowMeta& meta, const VersionCause& cause);
   // Replaces the row; `meta.version` must be the current version (it is advanced).
   void replace(const schema::Entity& e, const json& old_row, const json& row, RowMeta meta, const VersionCause& cause);
   void remove(const schema::Entity& e, const json& old_row, const RowMeta& meta, const VersionCause& cause);
@@ -59,6 +65,8 @@ class Replica {
   // recorded as a new tombstone version, so history shows the side it overrode.
   void record_on_tombstone(const schema::Entity& e, const std::string& id, const VersionCause& cause);
 
+  // Whether history holds any version of a row of `e` (none: no id of `e` has a tombstone).
+  bool has_history(const schema::Entity& e);
   // Versions oldest first.
   std::vector<Version> history(const schema::Entity& e, const std::string& id);
   // The row as it was at `at_ms` (replica time), or nullopt if it did not exist then.

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "schema/catalog.hpp"
 
@@ -26,5 +28,22 @@ json read_field(SQLite::Statement& stmt, int index, const schema::Field& f);
 // that one is derived from the parent row at query time, so a parent historicized or
 // restored on the server does not make every row under it "changed".
 std::string content_hash(const schema::Entity& e, const json& row);
+
+// A row's canonical bytes, the ones content_hash hashes, with where each field's value
+// sits in them: a pulled row is written to SQLite from these (bind_fields) without a
+// normalized copy and without a second dump of its JSON fields. Reused row after row:
+// its buffers keep their capacity.
+struct CanonicalRow {
+  std::string text;                                 // {"name":value,...} without parent_active
+  std::vector<const json*> values;                  // by e.fields index: the row's value, or nullptr
+  std::vector<std::pair<size_t, size_t>> spans;     // by e.fields index: offset and length of the value in text
+  std::vector<bool> in_text;                        // by e.fields index: false for parent_active
+  std::string hash() const;                         // content_hash's value
+};
+// Fills `out` from `row` (which it points into: `row` must outlive its use).
+void canonical_row(const schema::Entity& e, const json& row, CanonicalRow& out);
+// Binds every catalog field from `c` to parameters first, first + 1, ... in e.fields
+// order, as bind_field would. Nothing is copied: `c` and its row must outlive the step.
+void bind_fields(SQLite::Statement& stmt, int first, const schema::Entity& e, const CanonicalRow& c);
 
 }  // namespace hse::engine::store

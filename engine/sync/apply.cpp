@@ -215,6 +215,20 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   return Applied::merged;
 }
 
+Applied apply_new_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in,
+                             store::CanonicalRow& scratch) {
+  auto key = server_in.find(e.key);
+  if (key == server_in.end() || !key->is_string()) return Applied::skipped;
+  // The row is bound from the page's JSON through its canonical bytes, hashed once:
+  // no normalized copy, no second dump of its JSON fields.
+  store::canonical_row(e, server_in, scratch);
+  RowMeta m;
+  m.version = 1;
+  m.base_hash = scratch.hash();
+  if (ctx.s.replica.insert_new(e, scratch, m, {Origin::pull, std::nullopt, nullptr})) return Applied::inserted;
+  return apply_server_row(ctx, e, server_in);
+}
+
 void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_in,
                    const std::vector<std::string>& kept_by_server) {
   auto& s = ctx.s;

@@ -10,6 +10,7 @@
 
 #include "engine/journal/journal.hpp"
 #include "engine/merge/three_way.hpp"
+#include "engine/store/row_codec.hpp"
 #include "engine/sync/sync_context.hpp"
 #include "schema/catalog.hpp"
 
@@ -21,6 +22,14 @@ enum class Applied { inserted, updated, merged, conflict, unchanged, skipped };
 
 // A row of a pull page.
 Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_row);
+// The same for a row the caller expects to be new to the replica (a bootstrap's),
+// when the caller has found that `e` has no history and no delete entry in the
+// journal in this transaction (Replica::has_history, Journal::has_delete): then
+// apply_server_row's probes for a tombstone and a pending delete find nothing, and the
+// row is one INSERT. A row whose key exists goes to apply_server_row. `scratch` is
+// reused row after row.
+Applied apply_new_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_row,
+                             store::CanonicalRow& scratch);
 
 // The server's answer to a pushed create or update becomes the row and its base;
 // local edits made while the entry was in flight (newer entries) stay on top.

@@ -229,6 +229,55 @@ TEST(Migrations, Version4HistoryReadsTheSameInVersion5) {
   EXPECT_EQ(h[2].row["name"], "Acme 3");
 }
 
+// A version-4 file not written whole: live rows whose open version is missing from
+// history. Their current version begins where the last recorded one ended (not at 0,
+// before the versions it superseded), and takes a number after every recorded one, so
+// the next write can move it into history.
+TEST(Migrations, Version4RowWithoutItsOpenVersionBeginsWhereItsLastOneEnded) {
+  const std::string path = test::temp_path("v4-orphan");
+  const std::string p = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01";  // version 1 closed at 2000, no version 2 row
+  const std::string q = "d7a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a03";  // version 2 closed at 3000 too
+  const std::string r = "e8a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a04";  // no history at all
+  {
+    engine::store::Database db(path);
+    engine::store::migrate(db, 4);
+    for (const auto& [id, name] : {std::pair{p, "P 2"}, std::pair{q, "Q 2"}, std::pair{r, "R"}})
+      db.exec("INSERT INTO e_project (project_id, name, country, owned_active, sync_state, version) VALUES ('" + id +
+              "', '" + name + "', 'IT', 1, 'synced', " + (id == r ? "1" : "2") + ")");
+    db.exec("INSERT INTO history (entity, id, version, valid_from, valid_to, origin, op, journal_seq, row, detail) VALUES "
+            "('project', '" + p + "', 1, 1000, 2000, 'pull', 'create', NULL, '{\"name\":\"P 1\"}', NULL), "
+            "('project', '" + q + "', 1, 1000, 2000, 'pull', 'create', NULL, '{\"name\":\"Q 1\"}', NULL), "
+            "('project', '" + q + "', 2, 2000, 3000, 'pull', 'update', NULL, '{\"name\":\"Q 2\"}', NULL)");
+  }
+  auto engine = engine::Engine::open(path);
+  auto h = engine->history("project", p);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[1].version, 2);
+  EXPECT_EQ(h[1].valid_from, 2000);
+  EXPECT_FALSE(engine->get_as_of("project", p, 500));  // before its first version: not there
+  EXPECT_EQ(engine->get_as_of("project", p, 1500)->at("name"), "P 1");
+  EXPECT_EQ(engine->get_as_of("project", p, 2500)->at("name"), "P 2");
+
+  auto g = engine->history("project", q);
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[2].version, 3);
+  EXPECT_EQ(g[2].valid_from, 3000);
+  // The next write supersedes the current version under its own number.
+  engine->update("project", q, {{"name", "Q 3"}});
+  g = engine->history("project", q);
+  ASSERT_EQ(g.size(), 4u);
+  EXPECT_EQ(g[2].version, 3);
+  EXPECT_EQ(g[2].row["name"], "Q 2");
+  EXPECT_EQ(g[3].version, 4);
+  EXPECT_EQ(g[3].row["name"], "Q 3");
+
+  // Nothing recorded: when it began is unknown.
+  auto k = engine->history("project", r);
+  ASSERT_EQ(k.size(), 1u);
+  EXPECT_EQ(k[0].version, 1);
+  EXPECT_EQ(k[0].valid_from, 0);
+}
+
 namespace {
 
 Error open_error(const std::string& path) {

@@ -67,6 +67,23 @@ TEST(RowHash, EqualsTheHashOverTheNormalizedRow) {
   EXPECT_GT(checked, 0);
 }
 
+// Plain ASCII text is written without the serializer, eight bytes at a time: each
+// character it must not pass (quote, backslash, controls, UTF-8) and the edges it must
+// (space, tilde, DEL) at every position of strings around a word's length.
+TEST(RowHash, EveryCharacterNeedingTheSerializerIsFoundWhereverItIs) {
+  const auto& e = schema::entity("action");
+  const std::vector<std::string> specials = {"\"", "\\", "\n", std::string(1, '\x01'), "\x1f", "\x7f", " ", "~",
+                                             "\xc3\xa8", "\xe4\xba\x8b"};
+  for (const std::string& special : specials)
+    for (size_t len = 1; len <= 18; ++len)
+      for (size_t at = 0; at < len; ++at) {
+        std::string text(len, 'a');
+        text.replace(at, 1, special);
+        json row = {{"action_id", "a1"}, {"name", text}};
+        ASSERT_EQ(engine::store::content_hash(e, row), defined_hash(e, row)) << len << " " << at << " " << row.dump();
+      }
+}
+
 TEST(RowHash, ParentActiveDoesNotCountAndEveryOtherFieldDoes) {
   const auto& e = schema::entity("incident");
   json row = {{"office_incident_id", "i1"}, {"name", "A"}, {"parent_active", true}};
