@@ -258,8 +258,12 @@ class AbortPoints : public SyncTest {
           (w.acknowledged ? x.comments : x.maybe_comments).insert(w.value);
           break;
         case 'D':
-          if (w.acknowledged) x.exists = x.maybe_exists = false;
-          else x.maybe_exists = x.exists;
+          if (w.acknowledged) {
+            x.exists = x.maybe_exists = false;
+          } else {  // cut short: the delete may have committed
+            x.maybe_exists = x.exists || x.maybe_exists;
+            x.exists = false;
+          }
           break;
       }
     }

@@ -70,6 +70,11 @@ TEST_F(Metrics, CountersMoveAsRoundsEnd) {
 
   // A local write shows as pending, and once rounds end the counters have moved.
   auto [office, project] = active_office();
+  // The first scrape may come before the bootstrap has brought the office.
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60); !r.get("office", office);) {
+    ASSERT_LT(std::chrono::steady_clock::now(), until) << "the office never reached the replica";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   r.create("incident", {{"name", "seen by the metrics"}, {"date_incident", "2026-11-28"}, {"tenant_id", project},
                         {"subtenant_id", office}});
   std::string later;
