@@ -97,7 +97,9 @@ std::optional<Entry> Journal::get(int64_t seq) {
 
 int64_t Journal::append(const std::string& entity, const std::string& id, Op op, const json& patch, bool cascade,
                         int64_t now) {
-  auto st = db_.prepare("INSERT INTO journal (entity, id, op, patch, cascade, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+  static const std::string sql =
+      "INSERT INTO journal (entity, id, op, patch, cascade, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+  auto st = db_.prepare_static(sql);
   st->bind(1, entity);
   st->bind(2, id);
   st->bind(3, to_string(op));
@@ -184,7 +186,8 @@ void Journal::erase_row(const std::string& entity, const std::string& id) {
 
 std::optional<int64_t> Journal::pending_delete(const std::string& entity, const std::string& id) {
   return storage_call("read journal", [&]() -> std::optional<int64_t> {
-    auto st = db_.prepare("SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'");
+    static const std::string sql = "SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'";
+    auto st = db_.prepare_static(sql);
     st->bind(1, entity);
     st->bind(2, id);
     if (!st->executeStep() || st->isColumnNull(0)) return std::nullopt;

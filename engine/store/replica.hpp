@@ -40,9 +40,19 @@ class Replica {
   std::optional<json> get(const schema::Entity& e, const std::string& id);
   std::optional<RowMeta> meta(const schema::Entity& e, const std::string& id);
   bool exists(const schema::Entity& e, const std::string& id);
+  // What a create asks of its id, in one lookup: whether a live row has it, and the
+  // newest version history holds for it (a deleted row's tombstone; 0 when none).
+  struct IdProbe {
+    bool exists = false;
+    int64_t last_version = 0;
+  };
+  IdProbe probe_id(const schema::Entity& e, const std::string& id);
 
   // Row writes. `row` must hold the key. Each records a history version.
-  void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause);
+  // `last_version`: probe_id's answer for this id in this transaction, when asked
+  // already (not asked again).
+  void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause,
+              std::optional<int64_t> last_version = std::nullopt);
   // Replaces the row; `meta.version` must be the current version (it is advanced).
   void replace(const schema::Entity& e, const json& old_row, const json& row, RowMeta meta, const VersionCause& cause);
   void remove(const schema::Entity& e, const json& old_row, const RowMeta& meta, const VersionCause& cause);
