@@ -1,5 +1,6 @@
 #include "engine/local_writes.hpp"
 
+#include "core/abort_point.hpp"
 #include "engine/store/migrations.hpp"
 #include "engine/store/replica_lookup.hpp"
 #include "engine/store/row_codec.hpp"
@@ -106,6 +107,7 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
   row = store::normalize(e, std::move(row));
   const int64_t now = s.replica.now();
   auto seq = s.journal.record(e.name, id, Op::create, nullptr, false, std::nullopt, now);
+  abort_point::reach(abort_point::Point::local_write_applying);
   RowMeta m;
   m.state = SyncState::pending;
   m.journal_seq = seq;

@@ -14,18 +14,6 @@ target_include_directories(hse_property_support PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(hse_property_support PUBLIC hse_fourhse hse_statuspage hse_emulator hse_test_support hse_http
   rapidcheck GTest::gtest)
 
-# A second copy of the engine with the planted-bug hooks compiled in
-# (core/planted.hpp); the production hse_engine has none.
-file(GLOB HSE_PLANTED_SOURCES CONFIGURE_DEPENDS
-  ${PROJECT_SOURCE_DIR}/engine/config/*.cpp
-  ${PROJECT_SOURCE_DIR}/engine/store/*.cpp ${PROJECT_SOURCE_DIR}/engine/journal/*.cpp
-  ${PROJECT_SOURCE_DIR}/engine/merge/*.cpp ${PROJECT_SOURCE_DIR}/engine/sync/*.cpp
-  ${PROJECT_SOURCE_DIR}/engine/query/*.cpp ${PROJECT_SOURCE_DIR}/engine/*.cpp)
-add_library(hse_engine_planted STATIC EXCLUDE_FROM_ALL ${HSE_PLANTED_SOURCES})
-target_compile_definitions(hse_engine_planted PUBLIC HSE_PLANTED_BUGS)
-target_include_directories(hse_engine_planted PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(hse_engine_planted PUBLIC hse_schema hse_core SQLiteCpp SQLite::SQLite3 Threads::Threads)
-
 # hse_property_test(NAME HISTORIES N ENGINE lib SOURCES ... [TIMEOUT s])
 function(hse_property_test name)
   cmake_parse_arguments(T "" "HISTORIES;ENGINE;TIMEOUT" "SOURCES" ${ARGN})

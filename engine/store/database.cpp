@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/abort_point.hpp"
 #include "core/error.hpp"
 #include "engine/store/replica_file.hpp"
 
@@ -110,8 +111,10 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
+  abort_point::reach(abort_point::Point::before_commit);
   storage_call("commit", [&] { db_.exec("COMMIT"); });
   done_ = true;
+  abort_point::reach(abort_point::Point::after_commit);
 }
 
 }  // namespace hse::engine::store

@@ -1,6 +1,7 @@
 #include "engine/sync/apply.hpp"
 
 #include "engine/store/row_codec.hpp"
+#include "core/abort_point.hpp"
 #include "core/planted.hpp"
 
 #include <algorithm>
@@ -201,7 +202,11 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   }
   json detail = {{"base", base}, {"local", local}, {"remote", server}, {"decisions", settled.decisions}};
   Origin origin = merged.conflicts.empty() ? Origin::merge : Origin::conflict;
-  if (row != local) s.replica.replace(e, local, row, *meta, {origin, meta->journal_seq, detail});
+  // A decision is recorded even when it keeps the row as it is here (every field
+  // both sides changed went to ours): the server's values it overrides are in its
+  // detail, and nowhere else once the push writes over them.
+  if (row != local || !settled.decisions.empty())
+    s.replica.replace(e, local, row, *meta, {origin, meta->journal_seq, detail});
   else s.replica.set_meta(e, id, *meta);
   if (!settled.manual.empty()) {
     record_conflict(ctx, e, id, ConflictKind::update_update, base, local, server, settled.manual, meta->journal_seq);
@@ -223,6 +228,7 @@ void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Ent
   if (meta && meta->journal_seq && *meta->journal_seq > entry.seq)
     later = newer_entries(ctx, e.name, entry.id, entry.seq);
   s.journal.erase(entry.seq);
+  abort_point::reach(abort_point::Point::push_applying);
   if (!meta) {
     // Deleted here while the push ran: the pending delete compares against this version.
     s.replica.save_base(e, entry.id, server);

@@ -11,6 +11,7 @@
 #include "engine/sync/apply.hpp"
 #include "schema/catalog.hpp"
 #include "schema/paging.hpp"
+#include "core/abort_point.hpp"
 #include "core/planted.hpp"
 
 namespace hse::engine::sync {
@@ -86,6 +87,7 @@ void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& pag
   std::lock_guard lock(ctx.s.mu);
   store::WriteTransaction tx(ctx.s.db, store::Commit::relaxed);
   for (const auto& row : page.rows) {
+    if (&row != &page.rows.front()) abort_point::reach(abort_point::Point::pull_applying);
     if (!row.is_object() || !row.contains(e.key) || !row[e.key].is_string()) continue;
     seen.insert(row[e.key].get_ref<const std::string&>());
     switch (apply_server_row(ctx, e, row)) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "core/abort_point.hpp"
 #include "engine/sync/push_apply.hpp"
 #include "engine/sync/push_plan.hpp"
 #include "engine/sync/push_send.hpp"
@@ -47,6 +48,7 @@ Pass push_pass(SyncContext& ctx, SendRunner& runner, std::set<int64_t>& failed) 
     }
     if (flying.empty()) break;
     const int64_t seq = runner.wait_any();
+    abort_point::reach(abort_point::Point::push_answered);
     Prepared& p = flying.at(seq);
     const Outcome& outcome = outcomes.at(seq);
     After after = After::stop;
@@ -73,8 +75,14 @@ Pass push_pass(SyncContext& ctx, SendRunner& runner, std::set<int64_t>& failed) 
         plan.stick(seq, "entry " + std::to_string(seq) + " waits for the app", false);
         break;
       case After::failed:
-        plan.stick(seq, "entry " + std::to_string(seq) + " failed", true);
+        // Sent again next round: what waits on it waits, and is not marked blocked (a
+        // state the app is shown as needing it) for a failure that may pass.
+        plan.stick(seq, "entry " + std::to_string(seq) + " failed", false);
         failed.insert(seq);  // once a round: its attempts count across rounds
+        break;
+      case After::held:
+        plan.stick(seq, "entry " + std::to_string(seq) + " is held", true);
+        failed.insert(seq);
         break;
       case After::stop:
         plan.stick(seq, "the round stopped", false);

@@ -136,7 +136,7 @@ void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entr
 }
 
 // A create found on the server after its answer was lost (or a crash): the row takes
-// the server's id, and then it is merged like any row the server has while edits
+// the server's id (a client-keyed row has it already), and then it is merged like any row the server has while edits
 // are pending here: three ways, with the row as created here (what the lost attempt
 // sent) as the base, so that edits made here since and edits someone made there
 // since both survive, and a field both changed goes to the conflict policy
@@ -144,7 +144,7 @@ void map_created(SyncContext& ctx, const schema::Entity& e, journal::Entry& entr
 void adopt_orphan(SyncContext& ctx, const schema::Entity& e, journal::Entry& entry, const json& server,
                   const json& sent) {
   auto& s = ctx.s;
-  map_created(ctx, e, entry, server);
+  if (e.server_assigned_ids) map_created(ctx, e, entry, server);
   auto meta = s.replica.meta(e, entry.id);
   auto versions = s.replica.history(e, entry.id);
   if (!meta || versions.empty() || !versions.front().row.is_object()) {
@@ -234,7 +234,7 @@ After apply_failure(SyncContext& ctx, Prepared& p, const Failure& f) {
                   {"attempts", entry.attempts + 1},
                   {"status", f.http_status ? json(*f.http_status) : json()}, {"error", f.message}});
       }
-      return After::failed;
+      return hold ? After::held : After::failed;
     }
     case FailureKind::remote:
       if (planted::active(planted::Bug::lost_create_not_retried) && f.unanswered && p.kind == SendKind::create) {

@@ -12,7 +12,8 @@ enum class After {
   done,    // applied: entries waiting for it may go
   waits,   // set aside (rejected, its parent gone there): its dependents are blocked
   left_to_app,  // a conflict the app settles: it and its dependents stay pending
-  failed,  // failed on its own (attempt counted, maybe held): its dependents wait, the rest goes on
+  failed,  // failed on its own (attempt counted): its dependents wait for the next round, the rest goes on
+  held,    // failed on its own once too often (held for the app): its dependents are blocked
   stop,    // the remote failed as a whole, or the replica did: no more sends this round
 };
 

@@ -84,8 +84,8 @@ PushPlan::PushPlan(SyncContext& ctx, const std::set<int64_t>& failed) : ctx_(ctx
       n.stuck = std::string("entry ") + std::to_string(entry.seq) + " is " + journal::to_string(entry.state);
       n.blocks = entry.state != State::in_flight;
     }
-    else if (failed.count(entry.seq))
-      n.stuck = "entry " + std::to_string(entry.seq) + " failed this round", n.blocks = true;
+    else if (failed.count(entry.seq))  // sent again next round: what waits on it is not blocked
+      n.stuck = "entry " + std::to_string(entry.seq) + " failed this round", n.blocks = false;
     else if (planted::active(planted::Bug::retry_waits_for_local_write) &&
              (entry.attempts > 0 || entry.unanswered > 0) && entry.seq == last_seq_)
       n.stuck = "entry " + std::to_string(entry.seq) + " waits for a local write", n.blocks = false;
@@ -223,10 +223,14 @@ std::optional<Prepared> PushPlan::prepare(int64_t seq) {
   if (entry.op == Op::create) p.body = create_body(e, p.local);
   // What is about to be sent is kept in the entry, in the transaction that marks it
   // in flight: if the answer is lost, or the process dies, the retry knows what may
-  // have applied, whatever was edited since. A server-assigned create's body (the
-  // retry looks for exactly that: find_orphan); an update's fields, added to those
-  // of earlier attempts (the retry takes them for its own, not a server change).
-  if (entry.op == Op::create && e.server_assigned_ids && (entry.unanswered == 0 || !entry.sent.is_object())) {
+  // have applied, whatever was edited since. A create's body: a server-assigned
+  // create's retry looks for exactly that (find_orphan), a client-keyed create's
+  // retry tells its own row from a collision by it (the row as it is now may hold
+  // edits made since); an update's fields, added to those of earlier attempts (the
+  // retry takes them for its own, not a server change). A client-keyed create's body
+  // is relaxed: were it rolled back, the retry compares the row as it is now, as
+  // before this was kept.
+  if (entry.op == Op::create && (entry.unanswered == 0 || !entry.sent.is_object())) {
     s.journal.set_sent(entry.seq, p.body);
     entry.sent = p.body;
   } else if (entry.op == Op::update && entry.patch.is_object()) {

@@ -95,6 +95,10 @@ Outcome send_create(SyncContext& ctx, const Prepared& p) {
   if (!existing)
     throw Error(Code::server, "the server refused " + e.name + " " + entry.id + " as a duplicate but has no such row");
   if (is_ours(p.body, *existing)) return Accepted{*existing, {}};
+  // An earlier attempt's body: the row was edited here since that attempt applied
+  // with its answer lost. The edits are merged over it as over any create found
+  // after a lost answer, not mistaken for someone else's row.
+  if (entry.sent.is_object() && is_ours(entry.sent, *existing)) return Adopted{*existing, entry.sent};
   return Conflicted{ConflictKind::create_collision, *existing, p.local, nullptr, {}};
 }
 

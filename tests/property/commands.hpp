@@ -225,6 +225,9 @@ struct ServerWrite {
   json body;
   std::string op, entity, id;
   std::optional<MRow> created;
+  // An update the request makes that its body does not say: a project's delete only
+  // schedules it (status pending_delete; the API keeps the row and its children).
+  json effect;
 
   // `mid_round`: landing inside a client's scan, where deletes and creates move rows
   // between pages (so they are drawn more often).
@@ -232,11 +235,16 @@ struct ServerWrite {
     ServerWrite w;
     int kind = mid_round ? *rc::gen::element(1, 3, 4, 4).as("server write kind")
                          : *rc::gen::inRange(0, 5).as("server write kind");
-    if (kind == 4 && !m.of("office").empty()) {  // delete an office, action or incident, with its children
-      auto candidates = m.of(*rc::gen::element<std::string>("office", "action", "incident").as("entity"));
+    if (kind == 4 && !m.of("office").empty()) {  // delete a project, office, action or incident, with its children
+      auto candidates =
+          m.of(*rc::gen::element<std::string>("office", "office", "action", "incident", "incident", "project").as("entity"));
       if (candidates.empty()) candidates = m.of("office");
       const MRow& r = pick(candidates);
       w = {"DELETE", "/v2/" + r.entity + "/delete/" + r.id + "?force=true", nullptr, "delete", r.entity, r.id, {}};
+      if (r.entity == "project") {
+        w.op = "update";
+        w.effect = {{"status", "pending_delete"}};
+      }
     } else if (kind == 3) {
       MRow row;
       std::string entity = *rc::gen::element<std::string>("office", "action", "incident").as("entity");
@@ -251,7 +259,8 @@ struct ServerWrite {
     return w;
   }
   void run(Sut& s) const {
-    json changed = body;
+    const json& writes = effect.is_object() ? effect : body;
+    json changed = writes;
     if (op == "update") {
       // Only what changes is a write: rewriting a field's value is invisible to
       // everyone (the API has no versions), so it cannot be "lost".
@@ -259,7 +268,7 @@ struct ServerWrite {
       if (before.status == 200) {
         json row = json::parse(before.body);
         changed = json::object();
-        for (auto it = body.begin(); it != body.end(); ++it)
+        for (auto it = writes.begin(); it != writes.end(); ++it)
           if (row.value(it.key(), json()) != it.value()) changed[it.key()] = it.value();
       }
     }
@@ -336,9 +345,10 @@ struct SyncRound : Cmd {
   bool local_edit = false;
   MRow local_row;
   json local_patch;
-  // Its user edits the row of the first update the push sends, while it is in flight,
-  // and that update's answer is lost: the row then has two entries pending, the one
-  // that may have applied and the edit, and the next round must send them in order.
+  // Its user edits the row of the first create or update the push sends, while it is
+  // in flight, and that write's answer is lost: the row then has two entries pending,
+  // the one that may have applied and the edit, and the next round must send them in
+  // order (a retried create meets its own row on the server, as its first body made it).
   bool edit_in_flight = false;
   json in_flight_patches;  // entity -> patch
   explicit SyncRound(const Model& m) {
@@ -370,9 +380,6 @@ struct SyncRound : Cmd {
     auto& t = *s.clients[client].transport;
     if (edit_in_flight)
       t.on_first_write = [&s, c = client, patches = in_flight_patches](const http::Request& r) {
-        // Updates only: after a create whose answer was lost twice, the engine can send
-        // an older snapshot of the row after a newer one ([push-order] finds it; see
-        // the issue 11 note), which this scenario is not about.
         if (auto row = written_row(r); row && patches.contains(row->entity)) {
           local_update(s, c, *row, patches[row->entity]);
           reach(Reached::edited_in_flight);
@@ -434,6 +441,124 @@ struct CrashRound : Cmd {
   }
 };
 
+// The server refuses every write of one row with 500, again and again (a poison
+// entry), through `rounds` rounds of one client with no other fault: the entry is
+// sent each round until sync.max_attempts holds it (settle() has the app retry it
+// once the server takes it again). Meanwhile nothing unrelated waits behind it: once
+// a round has run, every entry older than that round is gone, or is of a row that
+// holds entries back (the poisoned row, one in conflict, one with a refused or
+// blocked entry) or of a row referencing or referenced by one [blocked-waits].
+struct PoisonRound : Cmd {
+  int client;
+  MRow row;
+  json patch;  // the client's own write of that row, made first (the entry refused)
+  int rounds;
+  explicit PoisonRound(const Model& m) {
+    RC_PRE(!m.rows.empty());
+    client = gen_client(m);
+    row = *rc::gen::elementOf(m.rows).as("poisoned row");
+    patch = gen_patch(row.entity, true);
+    rounds = *rc::gen::inRange(1, 7).as("rounds");
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& eng = *s.clients[client].engine;
+    local_update(s, client, row, patch);
+    json rules = json::array();
+    for (const char* op : {"update", "delete"})
+      rules.push_back({{"method", "*"}, {"path", "/v2/" + row.entity + "/" + op + "/" + row.id}, {"status", 500}});
+    s.set_faults({{"rules", rules}});
+    int64_t before_last = 0;
+    for (int r = 0; r < rounds; ++r) {
+      before_last = 0;
+      for (const auto& e : eng.journal()) before_last = std::max(before_last, e.seq);
+      eng.sync();
+    }
+    s.set_faults(json::object());
+    using engine::journal::State;
+    using Row = std::pair<std::string, std::string>;
+    // The rows that may hold entries back: the poisoned one, those whose conflict
+    // waits for the app, and those with a refused or blocked entry.
+    std::set<Row> stuck{{row.entity, row.id}};
+    for (const auto& c : eng.conflicts()) stuck.insert({c.entity, c.id});
+    const auto journal = eng.journal();
+    for (const auto& e : journal) {
+      if (e.state == State::held) reach(Reached::held);
+      if (e.state == State::rejected || e.state == State::held || e.state == State::blocked) stuck.insert({e.entity, e.id});
+    }
+    for (const auto& e : journal) {
+      if (std::getenv("HSE_SP_DEBUG")) std::cerr << "  poison: after the rounds " << e.to_json().dump() << "\n";
+      const Row at{e.entity, e.id};
+      if (e.seq > before_last || stuck.count(at)) continue;
+      bool waits = false;
+      for (const auto& other : stuck) waits = waits || related(eng, at, other);
+      if (waits) continue;
+      HSE_PROP_FAIL(blocked_waits, "client " + std::to_string(client) + " journal entry " + e.to_json().dump() +
+                                       " was not sent in a round with no fault but " + row.entity + " " + row.id +
+                                       "'s refusals, and waits on no row it is related to");
+    }
+    check_blocked_waits(s, client);
+  }
+  // One row references the other, in any version this replica has (a row deleted
+  // here is related by what it was).
+  static bool related(engine::Engine& eng, const std::pair<std::string, std::string>& a,
+                      const std::pair<std::string, std::string>& b) {
+    auto refers = [&eng](const std::pair<std::string, std::string>& from, const std::pair<std::string, std::string>& to) {
+      std::vector<json> versions;
+      if (auto now = eng.get(from.first, from.second)) versions.push_back(*now);
+      for (const auto& v : eng.history(from.first, from.second)) versions.push_back(v.row);
+      for (const auto& r : versions)
+        for (const auto& f : schema::entity(from.first).fields)
+          if (f.references == to.first && r.is_object() && r.value(f.name, json()) == to.second) return true;
+      return false;
+    };
+    return refers(a, b) || refers(b, a);
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " updates " << row.entity << " " << row.id << " " << patch.dump()
+       << ", and the server refuses every write of that row with 500 through " << rounds << " rounds";
+  }
+};
+
+// The client's token stops working in the middle of a round: from its `at`-th
+// request on, the API answers every request 401. The round ends with `auth`, which
+// is not transient (the app must sign in again); what it applied stays, nothing is
+// lost, and once the token works again the next rounds finish the work (settle()).
+struct TokenExpiry : Cmd {
+  int client;
+  int at;
+  explicit TokenExpiry(const Model& m) {
+    client = gen_client(m);
+    at = *rc::gen::inRange(0, 30).as("the token expires at request");
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& t = *s.clients[client].transport;
+    bool expired = false;
+    t.arm(-1, false);
+    t.hook_at = at;
+    t.hook = [&s, &expired] {
+      s.set_faults({{"rules", json::array({{{"method", "*"}, {"path", "/v2/*"}, {"status", 401}}})}});
+      expired = true;
+    };
+    json report;
+    try {
+      report = s.clients[client].engine->sync();
+    } catch (...) {
+      s.set_faults(json::object());
+      t.disarm();
+      throw;
+    }
+    s.set_faults(json::object());
+    t.disarm();
+    if (!expired) return;  // the round made fewer requests
+    if (report["ok"].get<bool>() || report["error"]["code"] != "auth" || report["error"]["transient"] != false)
+      HSE_PROP_FAIL(step, "a round whose token expired at request " + std::to_string(at) +
+                              " did not end with a non-transient auth error: " + report.dump());
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " syncs, and its token expires at request " << at << " (401 from then on)";
+  }
+};
+
 struct Historicize : Cmd {
   std::string office;
   bool restore;
@@ -471,7 +596,8 @@ struct SetPolicy : Cmd {
 inline auto command_generator(bool http) {
   return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
                                            LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
-                                           SyncRound, SyncRound, CrashRound, Historicize, SetPolicy>();
+                                           SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, Historicize,
+                                           SetPolicy>();
 }
 
 // The model for a fresh Sut: the seeded project and office.

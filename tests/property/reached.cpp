@@ -17,7 +17,8 @@ const char* name(Reached r) {
     case Reached::decided_local: return "conflicts a policy settled for the client";
     case Reached::resolved_by_app: return "conflicts the app resolved";
     case Reached::blocked_checked: return "blocked entries checked";
-    case Reached::edited_in_flight: return "rows edited while their update was in flight";
+    case Reached::edited_in_flight: return "rows edited while their create or update was in flight";
+    case Reached::held: return "entries held after the server kept refusing them";
   }
   return "?";
 }

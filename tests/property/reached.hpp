@@ -20,12 +20,13 @@ enum class Reached {
   decided_local,      // a policy settled a conflict for the client's side
   resolved_by_app,    // the app resolved a conflict the policy left to it
   blocked_checked,    // a blocked entry was checked against what it waits for
-  edited_in_flight,   // a row was edited while its update was being sent
+  edited_in_flight,   // a row was edited while its create or update was being sent
+  held,               // an entry the server kept refusing was held (sync.max_attempts)
 };
 inline constexpr Reached kReached[] = {Reached::history,         Reached::lost_answer,     Reached::crash_after_apply,
                                        Reached::refused_422,     Reached::server_error,    Reached::decided_remote,
                                        Reached::decided_local,   Reached::resolved_by_app, Reached::blocked_checked,
-                                       Reached::edited_in_flight};
+                                       Reached::edited_in_flight, Reached::held};
 
 const char* name(Reached r);
 void reach(Reached r);

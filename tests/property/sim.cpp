@@ -400,6 +400,9 @@ void settle(Sut& sut) {
         }
       }
   };
+  // The app is shown what is held (the server kept refusing it) and sends it again.
+  for (auto& c : sut.clients)
+    for (const auto& entry : c.engine->journal({{"state", "held"}})) c.engine->retry(entry.seq);
   clean_rounds();
   // The app is shown its conflicts and settles each for the server's version; rows
   // it was shown are listed, and what it gave up is excused (Sut::excuses).

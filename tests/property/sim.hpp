@@ -10,6 +10,9 @@
 // the acknowledged-writes property is checked against it at the end.
 #pragma once
 
+#include <cstdlib>
+#include <iostream>
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
@@ -73,7 +76,7 @@ class SimTransport final : public http::Transport {
       h();
     }
     bool lose_this = false;
-    if (on_first_write && r.method == "PUT") {
+    if (on_first_write && (r.method == "PUT" || (r.method == "POST" && r.target.find("/create") != std::string::npos))) {
       auto h = std::move(on_first_write);
       on_first_write = nullptr;
       lose_this = h(r);
@@ -84,6 +87,9 @@ class SimTransport final : public http::Transport {
     http::Response resp = inner_->send(r);
     const bool lost = (n == crash_at && crash_after_answer) || (lose && resp.status / 100 == 2);
     if (observe) observe(r, resp, !lost);
+    if (std::getenv("HSE_SP_DEBUG"))
+      std::cerr << "  request " << n << " " << r.method << " " << r.target << " " << r.body << " -> " << resp.status
+                << (lost ? " (answer lost)" : "") << "\n";
     if (resp.status == 422) reach(Reached::refused_422);
     if (resp.status / 100 == 5) reach(Reached::server_error);
     if (lose && resp.status / 100 == 2) reach(Reached::lost_answer);
@@ -127,7 +133,7 @@ class SimTransport final : public http::Transport {
   // lost_response fault aimed at one kind of write.
   int lose_answers = 0;
   std::string lose_answer_of;
-  // Runs before the first update the client sends, once; true: the server applies
+  // Runs before the first create or update the client sends, once; true: the server applies
   // that request and its answer is lost (a network error).
   std::function<bool(const http::Request&)> on_first_write;
   // Sees every request the server answered, with its answer and whether the client
@@ -206,7 +212,8 @@ class Sut {
   // duration of one client's round).
   http::Response server(const std::string& method, const std::string& target, const json& body = nullptr);
   void set_faults(const json& faults) {
-    server("POST", "/_admin/faults", faults);
+    auto r = server("POST", "/_admin/faults", faults);
+    if (r.status != 200) throw std::runtime_error("the emulator refused the faults " + faults.dump() + ": " + r.body);
     faults_ = faults;
   }
   // Runs another API user's write while a client's round is faulted. Over HTTP the

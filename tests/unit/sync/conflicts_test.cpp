@@ -118,6 +118,26 @@ TEST_F(Conflicts, ClientWins) {
   expect_converged(*a);
 }
 
+// The pull settles a field both sides changed for ours (client_wins) while the
+// entry could not be sent (its view failed): the row here does not change, but the
+// decision is recorded all the same, with the server's value it overrides, before
+// the next push writes over it.
+TEST_F(Conflicts, APullDecisionThatKeepsTheRowAsItIsIsRecorded) {
+  a = reopen_with_policy({{"incident", "client_wins"}});
+  a->update("incident", iid, {{"name", "Mine"}});
+  server_edit({{"name", "Theirs"}});
+  server->faults.push_back({FakeRemote::Fault::fail_before, Code::server});  // the push's view: a 5xx
+  a->sync();
+  sync_ok(*a);
+  EXPECT_EQ(server->row("incident", iid)->at("name"), "Mine");
+  expect_converged(*a);
+  bool recorded = false;
+  for (const auto& v : a->history("incident", iid))
+    recorded = recorded || (v.origin == "conflict" && v.detail.value("decisions", json()) == json{{"name", "local"}} &&
+                            v.detail["remote"]["name"] == "Theirs");
+  EXPECT_TRUE(recorded) << "the server's \"Theirs\" was overwritten with no decision in history";
+}
+
 TEST_F(Conflicts, PerFieldPolicy) {
   a = reopen_with_policy({{"incident", {{"*", "server_wins"}, {"description", "client_wins"}}}});
   a->update("incident", iid, {{"name", "Mine"}, {"description", "my words"}});

@@ -191,6 +191,37 @@ TEST_F(Faults, EditsMadeWhileALostCreateWasInFlightStayInHistory) {
   EXPECT_TRUE(first && second) << "an edit made while the create was in flight is not in history";
 }
 
+// A client-keyed create whose answer is lost, edited here while it was in flight:
+// the retry sends the row as it is now, and the server answers that the id exists,
+// holding the first attempt's body. That row is ours, not a collision: the edit goes
+// to the server as an update, whatever the policy for collisions (server_wins here
+// would have thrown the edit away).
+TEST_F(Faults, ARetriedCreateEditedInFlightMeetsItsOwnRowNotACollision) {
+  a = open("a2", {{"remote", {{"kind", "fourhse"}, {"url", "fake://"}}}, {"policies", {{"incident", "server_wins"}}}});
+  sync_ok(*a);
+  const std::string id = "c0000000-0000-4000-8000-0000000000ab";
+  json body = incident_body("flight");
+  body["office_incident_id"] = id;
+  a->create("incident", body);
+  bool edited = false;
+  server->on_call = [&](const std::string& op, const std::string&, const std::string&) {
+    if (op != "create" || edited) return;
+    edited = true;
+    a->update("incident", id, {{"description", "written in flight"}});
+  };
+  server->faults.push_back({FakeRemote::Fault::lose_answer, Code::network});
+  a->sync();  // the create applies, its answer is lost
+  server->on_call = nullptr;
+  ASSERT_TRUE(edited);
+  sync_ok(*a);
+  sync_ok(*a);
+  expect_converged(*a);
+  EXPECT_EQ((*server->row("incident", id))["description"], "written in flight")
+      << "the edit made while the create was in flight did not reach the server";
+  for (const auto& v : a->history("incident", id))
+    EXPECT_NE(v.origin, "conflict") << "the engine's own row was taken for a collision: " << v.row.dump();
+}
+
 // The disk fills up in the middle of a round (SQLITE_FULL, here through the
 // connection's max_page_count): the round fails with `storage`, the local write is
 // not lost, and once there is room again the next round finishes the work.

@@ -124,8 +124,9 @@ TEST_F(PushIsolation, HeldEntryDoesNotStallIndependentEntries) {
   EXPECT_EQ(e->journal()[0].state, State::held);
 }
 
-// 2a. A write of the row while its failing entry is in flight is a new entry: once
-// the first is held, the second stays blocked behind it, naming it, and is not sent.
+// 2a. A write of the row while its failing entry is in flight is a new entry: it
+// waits behind the first, and once the first is held, it stays blocked behind it,
+// naming it, and is not sent.
 TEST_F(PushIsolation, LaterEntryOfAHeldRowStaysBlocked) {
   e->update("office", oid, {{"street", "Via Roma 2"}});
   std::atomic<bool> wrote{false};
@@ -137,8 +138,14 @@ TEST_F(PushIsolation, LaterEntryOfAHeldRowStaysBlocked) {
     throw RemoteError(Code::server, "injected 500", 500);
   };
   e->sync();
-  e->sync();
+  // After one failure the first entry is sent again next round: the second waits for
+  // it, pending; blocked (shown to the app as needing it) only once the first is held.
   auto j = entries_of("office", oid);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0].state, State::pending);
+  EXPECT_EQ(j[1].state, State::pending);
+  e->sync();
+  j = entries_of("office", oid);
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j[0].state, State::held);
   EXPECT_EQ(j[1].state, State::blocked);
