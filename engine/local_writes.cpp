@@ -91,8 +91,13 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
       row[e.recovery_field] = schema::recovery_value(id);
   }
 
-  if (!id.empty() && (s.replica.exists(e, id) || s.journal.pending_delete(e.name, id)))
-    throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
+  std::optional<int64_t> last_version;
+  if (!id.empty()) {
+    const auto probe = s.replica.probe_id(e, id);
+    if (probe.exists || s.journal.pending_delete(e.name, id))
+      throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
+    last_version = probe.last_version;
+  }
   std::optional<store::ReplicaLookup> own;
   store::ReplicaLookup& lookup = shared ? *shared : own.emplace(s.db);
   append(errors, schema::check_relations(e, row, lookup));
@@ -106,7 +111,7 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
   RowMeta m;
   m.state = SyncState::pending;
   m.journal_seq = seq;
-  s.replica.insert(e, row, m, {Origin::local, seq, nullptr});
+  s.replica.insert(e, row, m, {Origin::local, seq, nullptr}, last_version);
   return row;
 }
 

@@ -177,7 +177,16 @@ std::vector<FieldError> check_create(const Entity& e, const json& body, ReadOnly
     if (status != body.end() && !blank(*status) && *status != "active")
       errors.push_back({"status", "must be active on create (the API creates active incidents; change it with an update)"});
   }
-  check_row_rules(e, with_defaults(e, body), errors);
+  // The row rules read the row the create leaves, defaults applied: a copy of the
+  // body only when a default applies (a copy per create was a tenth of its cost).
+  bool defaulted = false;
+  for (const auto& f : e.fields)
+    if (f.default_value) {
+      auto it = body.find(f.name);
+      defaulted = defaulted || it == body.end() || it->is_null();
+    }
+  if (defaulted) check_row_rules(e, with_defaults(e, body), errors);
+  else check_row_rules(e, body, errors);
   sort_by_catalog(e, errors);
   return errors;
 }

@@ -13,6 +13,11 @@ const char* kColumns =
     "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at, sent, unanswered, "
     "last_status";
 
+// A row's entries, found through the index on the id's tail (journal_row_tail,
+// migrations.cpp v6). `+id`: compared as a value, so that SQLite does not substitute
+// the bound id into substr(id, -8) and miss the index. Binds ?1 entity, ?2 id.
+const char* kRowMatch = "substr(id, -8) = substr(?2, -8) AND entity = ?1 AND +id = ?2";
+
 Entry read_entry(SQLite::Statement& st) {
   Entry e;
   e.seq = st.getColumn(0).getInt64();
@@ -92,7 +97,9 @@ std::optional<Entry> Journal::get(int64_t seq) {
 
 int64_t Journal::append(const std::string& entity, const std::string& id, Op op, const json& patch, bool cascade,
                         int64_t now) {
-  auto st = db_.prepare("INSERT INTO journal (entity, id, op, patch, cascade, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+  static const std::string sql =
+      "INSERT INTO journal (entity, id, op, patch, cascade, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+  auto st = db_.prepare_static(sql);
   st->bind(1, entity);
   st->bind(2, id);
   st->bind(3, to_string(op));
@@ -170,7 +177,7 @@ void Journal::erase(int64_t seq) {
 
 void Journal::erase_row(const std::string& entity, const std::string& id) {
   storage_call("write journal", [&] {
-    auto st = db_.prepare("DELETE FROM journal WHERE entity = ? AND id = ?");
+    auto st = db_.prepare(std::string("DELETE FROM journal WHERE ") + kRowMatch);
     st->bind(1, entity);
     st->bind(2, id);
     st->exec();
@@ -179,7 +186,8 @@ void Journal::erase_row(const std::string& entity, const std::string& id) {
 
 std::optional<int64_t> Journal::pending_delete(const std::string& entity, const std::string& id) {
   return storage_call("read journal", [&]() -> std::optional<int64_t> {
-    auto st = db_.prepare("SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'");
+    static const std::string sql = "SELECT MAX(seq) FROM journal WHERE entity = ? AND id = ? AND op = 'delete'";
+    auto st = db_.prepare_static(sql);
     st->bind(1, entity);
     st->bind(2, id);
     if (!st->executeStep() || st->isColumnNull(0)) return std::nullopt;
@@ -254,15 +262,16 @@ std::vector<Entry> Journal::list(const Filter& filter) {
   return storage_call("read journal", [&] {
     std::vector<Entry> out;
     std::string sql = std::string("SELECT ") + kColumns + " FROM journal WHERE 1";
-    if (filter.state) sql += " AND state = ?";
-    if (filter.entity) sql += " AND entity = ?";
-    if (filter.id) sql += " AND id = ?";
+    // Numbered: kRowMatch binds ?1 and ?2.
+    if (filter.entity && filter.id) sql += std::string(" AND ") + kRowMatch;
+    else if (filter.entity) sql += " AND entity = ?1";
+    else if (filter.id) sql += " AND substr(id, -8) = substr(?2, -8) AND +id = ?2";
+    if (filter.state) sql += " AND state = ?3";
     sql += " ORDER BY seq";
     auto st = db_.prepare(sql);
-    int i = 0;
-    if (filter.state) st->bind(++i, to_string(*filter.state));
-    if (filter.entity) st->bind(++i, *filter.entity);
-    if (filter.id) st->bind(++i, *filter.id);
+    if (filter.entity) st->bind(1, *filter.entity);
+    if (filter.id) st->bind(2, *filter.id);
+    if (filter.state) st->bind(3, to_string(*filter.state));
     while (st->executeStep()) out.push_back(read_entry(*st));
     return out;
   });

@@ -73,6 +73,17 @@ Stmt Database::prepare(const std::string& sql) {
   return Stmt(*it->second);
 }
 
+Stmt Database::prepare_static(const std::string& sql) {
+  auto it = by_address_.find(&sql);
+  if (it == by_address_.end()) {
+    prepare(sql);  // prepared and cached by its text
+    it = by_address_.emplace(&sql, statements_.at(sql).get()).first;
+  }
+  it->second->reset();
+  it->second->clearBindings();
+  return Stmt(*it->second);
+}
+
 int64_t Database::data_version() {
   return storage_call("read data version", [&] { return db_.execAndGet("PRAGMA data_version").getInt64(); });
 }

@@ -19,6 +19,7 @@ struct EntitySql {
   std::string update_meta;
   std::string delete_row;
   std::string exists;
+  std::string probe_id;  // exists, then the newest history version
   std::string select_meta;
   std::string supersede;        // copies the current version into history
   std::string current_version;  // the current version's columns
@@ -52,6 +53,8 @@ const EntitySql& sql_for(const schema::Entity& e) {
   s.update_meta = "UPDATE " + t + " SET sync_state = ?, journal_seq = ?, version = ?, base_hash = ?" + where_key;
   s.delete_row = "DELETE FROM " + t + where_key;
   s.exists = "SELECT 1 FROM " + t + where_key;
+  s.probe_id = "SELECT EXISTS (SELECT 1 FROM " + t + " WHERE " + e.key +
+               " = ?1), (SELECT MAX(version) FROM history WHERE entity = ?2 AND id = ?1)";
   s.select_meta = "SELECT sync_state, journal_seq, version, base_hash FROM " + t + where_key;
   s.supersede =
       "INSERT INTO history (entity, id, version, valid_from, valid_to, origin, op, journal_seq, row, detail) "
@@ -143,7 +146,7 @@ json Version::to_json() const {
 
 std::optional<json> Replica::get(const schema::Entity& e, const std::string& id) {
   return storage_call("read row", [&]() -> std::optional<json> {
-    auto st = db_.prepare(sql_for(e).select_row);
+    auto st = db_.prepare_static(sql_for(e).select_row);
     st->bind(1, id);
     if (!st->executeStep()) return std::nullopt;
     json row = json::object();
@@ -154,7 +157,7 @@ std::optional<json> Replica::get(const schema::Entity& e, const std::string& id)
 
 std::optional<RowMeta> Replica::meta(const schema::Entity& e, const std::string& id) {
   return storage_call("read row", [&]() -> std::optional<RowMeta> {
-    auto st = db_.prepare(sql_for(e).select_meta);
+    auto st = db_.prepare_static(sql_for(e).select_meta);
     st->bind(1, id);
     if (!st->executeStep()) return std::nullopt;
     return read_meta(*st, 0);
@@ -163,14 +166,28 @@ std::optional<RowMeta> Replica::meta(const schema::Entity& e, const std::string&
 
 bool Replica::exists(const schema::Entity& e, const std::string& id) {
   return storage_call("read row", [&] {
-    auto st = db_.prepare(sql_for(e).exists);
+    auto st = db_.prepare_static(sql_for(e).exists);
     st->bind(1, id);
     return st->executeStep();
   });
 }
 
+Replica::IdProbe Replica::probe_id(const schema::Entity& e, const std::string& id) {
+  return storage_call("read row", [&] {
+    auto st = db_.prepare_static(sql_for(e).probe_id);
+    st->bind(1, id);
+    st->bind(2, e.name);
+    st->executeStep();
+    IdProbe p;
+    p.exists = st->getColumn(0).getInt() != 0;
+    p.last_version = st->isColumnNull(1) ? 0 : st->getColumn(1).getInt64();
+    return p;
+  });
+}
+
 int64_t Replica::last_version(const schema::Entity& e, const std::string& id) {
-  auto st = db_.prepare("SELECT MAX(version) FROM history WHERE entity = ? AND id = ?");
+  static const std::string sql = "SELECT MAX(version) FROM history WHERE entity = ? AND id = ?";
+  auto st = db_.prepare_static(sql);
   st->bind(1, e.name);
   st->bind(2, id);
   st->executeStep();
@@ -216,7 +233,7 @@ void Replica::record_on_tombstone(const schema::Entity& e, const std::string& id
 
 int64_t Replica::supersede(const schema::Entity& e, const std::string& id, int64_t version, const json& old_row,
                            int64_t at) {
-  auto st = db_.prepare(sql_for(e).supersede);
+  auto st = db_.prepare_static(sql_for(e).supersede);
   st->bind(1, e.name);
   st->bind(2, version);
   st->bind(3, at);
@@ -225,16 +242,17 @@ int64_t Replica::supersede(const schema::Entity& e, const std::string& id, int64
   return st->executeStep() ? st->getColumn(0).getInt64() : at;
 }
 
-void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& meta_in, const VersionCause& cause) {
+void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& meta_in, const VersionCause& cause,
+                     std::optional<int64_t> last_version_known) {
   storage_call("insert row", [&] {
-    const std::string id = row.at(e.key).get<std::string>();
+    const std::string& id = row.at(e.key).get_ref<const std::string&>();
     int64_t at = now();
     RowMeta m = meta_in;
     // History holds a version of this id only if it was deleted here: its tombstone.
-    int64_t previous = last_version(e, id);
+    int64_t previous = last_version_known ? *last_version_known : last_version(e, id);
     if (previous > 0) at = close_tombstone(e, id, previous, at);
     m.version = previous + 1;
-    auto st = db_.prepare(sql_for(e).insert_row);
+    auto st = db_.prepare_static(sql_for(e).insert_row);
     int i = 1;
     for (const auto& f : e.fields) bind_field(*st, i++, f, row);
     bind_meta(*st, i, m);
@@ -261,7 +279,7 @@ void Replica::replace(const schema::Entity& e, const json& old_row, const json& 
     const std::string id = row.at(e.key).get<std::string>();
     const int64_t at = supersede(e, id, m.version, old_row, now());
     m.version += 1;
-    auto st = db_.prepare(sql_for(e).update_row);
+    auto st = db_.prepare_static(sql_for(e).update_row);
     int i = 1;
     for (const auto& f : e.fields)
       if (f.name != e.key) bind_field(*st, i++, f, row);
@@ -277,7 +295,7 @@ void Replica::remove(const schema::Entity& e, const json& old_row, const RowMeta
     const std::string id = old_row.at(e.key).get<std::string>();
     const int64_t at = supersede(e, id, m.version, old_row, now());
     {
-      auto st = db_.prepare(sql_for(e).delete_row);
+      auto st = db_.prepare_static(sql_for(e).delete_row);
       st->bind(1, id);
       st->exec();
     }
@@ -287,7 +305,7 @@ void Replica::remove(const schema::Entity& e, const json& old_row, const RowMeta
 
 void Replica::set_meta(const schema::Entity& e, const std::string& id, const RowMeta& m) {
   storage_call("update row state", [&] {
-    auto st = db_.prepare(sql_for(e).update_meta);
+    auto st = db_.prepare_static(sql_for(e).update_meta);
     bind_meta(*st, 1, m);
     st->bind(5, id);
     st->exec();
@@ -357,7 +375,7 @@ std::vector<Version> Replica::history(const schema::Entity& e, const std::string
       out.push_back(std::move(v));
     }
     // The current version of a live row is the row itself, with its version columns.
-    auto cur = db_.prepare(sql_for(e).current_version);
+    auto cur = db_.prepare_static(sql_for(e).current_version);
     cur->bind(1, id);
     if (cur->executeStep()) {
       Version v;

@@ -42,9 +42,19 @@ class Replica {
   std::optional<json> get(const schema::Entity& e, const std::string& id);
   std::optional<RowMeta> meta(const schema::Entity& e, const std::string& id);
   bool exists(const schema::Entity& e, const std::string& id);
+  // What a create asks of its id, in one lookup: whether a live row has it, and the
+  // newest version history holds for it (a deleted row's tombstone; 0 when none).
+  struct IdProbe {
+    bool exists = false;
+    int64_t last_version = 0;
+  };
+  IdProbe probe_id(const schema::Entity& e, const std::string& id);
 
   // Row writes. `row` must hold the key. Each records a history version.
-  void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause);
+  // `last_version`: probe_id's answer for this id in this transaction, when asked
+  // already (not asked again).
+  void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause,
+              std::optional<int64_t> last_version = std::nullopt);
   // A row the caller knows has no history here (so no tombstone to close), as version
   // meta.version: written unless a row with its key exists (false then, nothing written).
   // One statement, for a pull's rows new to the replica (a bootstrap).

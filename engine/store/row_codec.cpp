@@ -163,12 +163,18 @@ json normalize(const schema::Entity& e, const json& row) {
 
 json normalize(const schema::Entity& e, json&& row) {
   if (!row.is_object()) return normalize(e, std::as_const(row));
-  json out = json::object();
-  for (const auto& f : e.fields) {
-    auto it = row.find(f.name);
-    out[f.name] = it == row.end() ? json() : std::move(*it);
+  // In place, walking the row's keys beside the sorted fields: the row's own nodes
+  // stay, a key the catalog lacks goes, a field the row lacks comes in as null at its
+  // place. No node is built for a field the row has (a create's row has most).
+  auto& fields = row.get_ref<json::object_t&>();
+  auto it = fields.begin();
+  for (const auto* f : canonical(e).sorted) {
+    while (it != fields.end() && it->first < f->name) it = fields.erase(it);
+    if (it != fields.end() && it->first == f->name) ++it;
+    else fields.emplace_hint(it, f->name, nullptr);
   }
-  return out;
+  fields.erase(it, fields.end());
+  return std::move(row);
 }
 
 void bind_field(SQLite::Statement& stmt, int index, const schema::Field& f, const json& row) {

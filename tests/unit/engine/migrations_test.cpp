@@ -276,6 +276,47 @@ TEST(Migrations, Version4RowWithoutItsOpenVersionBeginsWhereItsLastOneEnded) {
   ASSERT_EQ(k.size(), 1u);
   EXPECT_EQ(k[0].version, 1);
   EXPECT_EQ(k[0].valid_from, 0);
+// Version 6 indexes the journal by the tail of the id. A version-5 replica's entries
+// are found by their row after the upgrade, through the new index; two ids with the
+// same tail are told apart, and dropping one row's entries leaves the other's.
+TEST(Migrations, Version5JournalIsFoundByRowInVersion6) {
+  const std::string path = test::temp_path("v5");
+  const std::string a = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01";
+  const std::string b = "c6a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01";  // the same last 8 characters
+  {
+    engine::store::Database db(path);
+    engine::store::migrate(db, 5);
+    db.exec("INSERT INTO journal (seq, entity, id, op, state, created_at) VALUES "
+            "(3, 'project', '" + a + "', 'create', 'in_flight', 1), "
+            "(4, 'project', '" + b + "', 'update', 'pending', 1), "
+            "(5, 'project', '" + a + "', 'update', 'pending', 1), "
+            "(6, 'office', '" + a + "', 'delete', 'pending', 1)");
+  }
+  auto engine = engine::Engine::open(path);
+  auto& s = *hse::engine::internals(*engine).state;
+  EXPECT_EQ(engine::store::schema_version(s.db), 6);
+  EXPECT_EQ(s.db.raw().execAndGet("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'journal_row'").getInt(), 0);
+
+  auto of_a = s.journal.list({.entity = "project", .id = a});
+  ASSERT_EQ(of_a.size(), 2u);
+  EXPECT_EQ(of_a[0].seq, 3);
+  EXPECT_EQ(of_a[1].seq, 5);
+  EXPECT_EQ(s.journal.list({.state = engine::journal::State::pending, .entity = "project", .id = a}).size(), 1u);
+  EXPECT_EQ(s.journal.list({.id = a}).size(), 3u);
+  EXPECT_EQ(s.journal.pending_delete("office", a), std::optional<int64_t>(6));
+
+  // The lookup goes through the index, not a scan of the journal.
+  std::string plan;
+  SQLite::Statement explain(s.db.raw(),
+                            "EXPLAIN QUERY PLAN SELECT seq FROM journal WHERE substr(id, -8) = substr(?2, -8) "
+                            "AND entity = ?1 AND +id = ?2 ORDER BY seq");
+  while (explain.executeStep()) plan += explain.getColumn(3).getString() + "\n";
+  EXPECT_NE(plan.find("journal_row_tail"), std::string::npos) << plan;
+
+  s.journal.erase_row("project", a);
+  EXPECT_TRUE(s.journal.list({.entity = "project", .id = a}).empty());
+  ASSERT_EQ(s.journal.list({.entity = "project", .id = b}).size(), 1u);
+  EXPECT_EQ(s.journal.list({.entity = "office", .id = a}).size(), 1u);
 }
 
 namespace {
