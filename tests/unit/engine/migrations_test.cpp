@@ -276,6 +276,8 @@ TEST(Migrations, Version4RowWithoutItsOpenVersionBeginsWhereItsLastOneEnded) {
   ASSERT_EQ(k.size(), 1u);
   EXPECT_EQ(k[0].version, 1);
   EXPECT_EQ(k[0].valid_from, 0);
+}
+
 // Version 6 indexes the journal by the tail of the id. A version-5 replica's entries
 // are found by their row after the upgrade, through the new index; two ids with the
 // same tail are told apart, and dropping one row's entries leaves the other's.
