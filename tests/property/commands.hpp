@@ -496,7 +496,7 @@ struct PoisonRound : Cmd {
                                        " was not sent in a round with no fault but " + row.entity + " " + row.id +
                                        "'s refusals, and waits on no row it is related to");
     }
-    check_blocked_waits(s, client);
+    if (check_blocked_waits(s, client) > 0) reach(Reached::blocked_checked);
   }
   // One row references the other, in any version this replica has (a row deleted
   // here is related by what it was).
