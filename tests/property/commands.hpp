@@ -559,6 +559,51 @@ struct TokenExpiry : Cmd {
   }
 };
 
+// The client's disk fills up during a round: SQLite answers SQLITE_FULL once the
+// replica would grow `room` pages past its size (the connection's max_page_count).
+// The round either needs no more room or fails with `storage` (sync() throws it,
+// as the replica failed); nothing acknowledged is lost, and once there is room again
+// the next rounds finish the work (settle()).
+struct DiskFull : Cmd {
+  int client;
+  int room;
+  int push = *rc::gen::inRange(1, 9).as("push concurrency");
+  json faults;
+  explicit DiskFull(const Model& m) {
+    client = gen_client(m);
+    room = *rc::gen::inRange(0, 12).as("pages of room");
+    faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(Mode::in_process) : json::object();
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& st = *engine::internals(*s.clients[client].engine).state;
+    auto limit = [&st](const std::string& pages) {
+      std::lock_guard lock(st.mu);
+      st.db.exec("PRAGMA max_page_count = " + pages);
+    };
+    {
+      std::lock_guard lock(st.mu);
+      auto q = st.db.prepare("PRAGMA page_count");
+      RC_ASSERT(q->executeStep());
+      const int64_t used = q->getColumn(0).getInt64();
+      st.db.exec("PRAGMA max_page_count = " + std::to_string(used + room));
+    }
+    try {
+      run_round(s, client, faults, push);
+    } catch (const Error& err) {
+      limit("1073741823");  // SQLite's default
+      if (err.code() != Code::storage)
+        HSE_PROP_FAIL(step, std::string("a round on a full disk failed with ") + err.what() + ", not storage");
+      reach(Reached::disk_full);
+      return;
+    }
+    limit("1073741823");
+  }
+  void show(std::ostream& os) const override {
+    os << "client " << client << " syncs (push concurrency " << push << ") with " << room
+       << " pages of disk left, faults " << faults.dump();
+  }
+};
+
 struct Historicize : Cmd {
   std::string office;
   bool restore;
@@ -596,8 +641,8 @@ struct SetPolicy : Cmd {
 inline auto command_generator(bool http) {
   return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
                                            LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
-                                           SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, Historicize,
-                                           SetPolicy>();
+                                           SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, DiskFull,
+                                           Historicize, SetPolicy>();
 }
 
 // The model for a fresh Sut: the seeded project and office.

@@ -19,6 +19,7 @@ const char* name(Reached r) {
     case Reached::blocked_checked: return "blocked entries checked";
     case Reached::edited_in_flight: return "rows edited while their create or update was in flight";
     case Reached::held: return "entries held after the server kept refusing them";
+    case Reached::disk_full: return "rounds failed with storage on a full disk";
   }
   return "?";
 }

@@ -22,11 +22,12 @@ enum class Reached {
   blocked_checked,    // a blocked entry was checked against what it waits for
   edited_in_flight,   // a row was edited while its create or update was being sent
   held,               // an entry the server kept refusing was held (sync.max_attempts)
+  disk_full,          // a round failed with storage: the disk was full
 };
 inline constexpr Reached kReached[] = {Reached::history,         Reached::lost_answer,     Reached::crash_after_apply,
                                        Reached::refused_422,     Reached::server_error,    Reached::decided_remote,
                                        Reached::decided_local,   Reached::resolved_by_app, Reached::blocked_checked,
-                                       Reached::edited_in_flight, Reached::held};
+                                       Reached::edited_in_flight, Reached::held,          Reached::disk_full};
 
 const char* name(Reached r);
 void reach(Reached r);
