@@ -9,7 +9,6 @@
 // (the status-page API assigns ids, so a create sent twice would show as two rows)
 // with the last acknowledged values; and the replica equals the server.
 // The seed is printed; HSE_ABORT_SEED=<n> replays a run's draws.
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -192,20 +191,6 @@ class AbortPoints : public SyncTest {
     return {parse_log(text), status};
   }
 
-  std::string integrity(const std::string& path) {
-    sqlite3* db = nullptr;
-    std::string result = "cannot open";
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* st = nullptr;
-      result.clear();
-      if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW) result += reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return result;
-  }
-
   // The server's incidents named `tag`-..., by name (every row: duplicates show), each
   // with its comments' texts.
   std::multimap<std::string, json> server_rows(const std::string& tag) {
@@ -230,7 +215,7 @@ class AbortPoints : public SyncTest {
   std::vector<Violation> check(const std::string& path, const std::string& tag, const AppLog& log) {
     std::vector<Violation> out;
     auto bad = [&out](Property p, std::string why) { out.push_back({p, std::move(why)}); };
-    if (std::string r = integrity(path); r != "ok") {
+    if (std::string r = integrity_check(path); r != "ok") {
       bad(Property::integrity, r);
       return out;
     }

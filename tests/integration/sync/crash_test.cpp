@@ -3,7 +3,6 @@
 // PRAGMA integrity_check, hold every write a writer acknowledged (exit 0), drain its
 // journal with no row twice on the server, and equal the server.
 // The seed is printed; HSE_CRASH_SEED=<n> replays a run's kill schedule.
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -16,20 +15,6 @@ namespace {
 
 class Crash : public SyncTest {
  protected:
-  std::string integrity(const Replica& r) {
-    sqlite3* db = nullptr;
-    std::string result = "cannot open";
-    if (sqlite3_open_v2(r.path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* st = nullptr;
-      result.clear();
-      if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW) result += reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return result;
-  }
-
   static bool exited_ok(int status) { return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 };
 
@@ -99,7 +84,7 @@ TEST_F(Crash, KilledDaemonAndWritersLoseNothingAcknowledged) {
   ASSERT_GT(writer_kills, 0);
   ASSERT_GT(acked.size(), 0u);
 
-  EXPECT_EQ(integrity(r), "ok");
+  EXPECT_EQ(integrity_check(r.path()), "ok");
   // Every acknowledged write is in the replica now, before any further sync.
   for (const auto& [id, name] : acked) {
     auto row = r.get("incident", id);
@@ -110,7 +95,7 @@ TEST_F(Crash, KilledDaemonAndWritersLoseNothingAcknowledged) {
   }
   // The journal drains: a few rounds take up what the killed daemons had in flight.
   for (int round = 0; round < 5 && r.status()["pending"] != 0; ++round) r.run({"sync"});
-  EXPECT_EQ(integrity(r), "ok");
+  EXPECT_EQ(integrity_check(r.path()), "ok");
   for (const auto& [id, name] : acked) {
     json on_server = server_view("incident", id);
     ASSERT_FALSE(on_server.is_null()) << id << " acknowledged but never reached the server";
