@@ -1,9 +1,10 @@
 # hse_test_support: helpers for integration tests that talk HTTP to the processes
 # they run (tests/support/http_client.hpp); the processes themselves are run with
-# hse_emulator_process (adapters/emulator/process.hpp).
-add_library(hse_test_support STATIC support/http_client.cpp)
+# hse_emulator_process (adapters/emulator/process.hpp); a SQLite VFS that fails writes
+# on demand (support/faulty_vfs.hpp).
+add_library(hse_test_support STATIC support/http_client.cpp support/faulty_vfs.cpp)
 target_include_directories(hse_test_support PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(hse_test_support PUBLIC hse_core hse_emulator_process Boost::boost Threads::Threads)
+target_link_libraries(hse_test_support PUBLIC hse_core hse_emulator_process Boost::boost SQLite::SQLite3 Threads::Threads)
 
 # A second copy of the engine with the test hooks compiled in: planted bugs
 # (core/planted.hpp) for the property tests, abort points (core/abort_point.hpp) for

@@ -139,6 +139,30 @@ void record_conflict(SyncContext& ctx, const schema::Entity& e, const std::strin
   ctx.emit({{"type", "conflict"}, {"conflict_id", c.conflict_id}, {"entity", e.name}, {"id", id}, {"kind", to_string(kind)}});
 }
 
+namespace {
+
+// The row's older update entries (one whose answer was lost, one held) go before its
+// newest: a field they carry that the merged row no longer differs on from the server
+// must not go, or a stale value of ours would overwrite the server's, which the row
+// now has (a decision for the server, or a later edit of ours back to its value).
+// Rejected entries wait for the app and are left as they are.
+void strip_older_entries(ReplicaState& s, const schema::Entity& e, const std::string& id, int64_t newest,
+                         const json& patch) {
+  for (const auto& older : s.journal.list({std::nullopt, e.name, id})) {
+    if (older.seq >= newest || older.op != Op::update || !older.patch.is_object() ||
+        older.state == journal::State::rejected || older.state == journal::State::in_flight)
+      continue;
+    json kept = json::object();
+    for (auto it = older.patch.begin(); it != older.patch.end(); ++it)
+      if (patch.contains(it.key())) kept[it.key()] = it.value();
+    if (kept.size() == older.patch.size()) continue;
+    if (kept.empty()) s.journal.erase(older.seq);
+    else s.journal.set_patch(older.seq, kept);
+  }
+}
+
+}  // namespace
+
 Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in) {
   auto& s = ctx.s;
   auto key = server_in.find(e.key);
@@ -182,6 +206,7 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   s.replica.save_base(e, id, server);
   meta->base_hash = hash;
   if (entry) {
+    strip_older_entries(s, e, id, entry->seq, patch);
     if (patch.empty()) {
       s.journal.erase(entry->seq);
       meta->journal_seq.reset();

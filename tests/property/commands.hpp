@@ -8,9 +8,11 @@
 
 #include <rapidcheck/state.h>
 
+#include <filesystem>
 #include <ostream>
 
 #include "tests/property/sim.hpp"
+#include "tests/support/faulty_vfs.hpp"
 
 namespace hse::prop {
 
@@ -326,7 +328,7 @@ inline void run_round(Sut& s, int client, const json& faults, int push) {
   engine::internals(*s.clients[client].engine).push_concurrency = push;
   if (!faults.empty()) s.set_faults(faults);
   try {
-    s.clients[client].engine->sync();
+    s.sync(client);
   } catch (...) {
     s.set_faults(json::object());
     throw;
@@ -351,9 +353,11 @@ struct SyncRound : Cmd {
   // order (a retried create meets its own row on the server, as its first body made it).
   bool edit_in_flight = false;
   json in_flight_patches;  // entity -> patch
+  bool overlap = false;    // SimTransport::overlap_pages
   explicit SyncRound(const Model& m) {
     client = gen_client(m);
     faults = gen_faults(Mode::in_process);
+    overlap = *rc::gen::inRange(0, 5).as("pages overlap?") == 0;
     int concurrent = m.rows.empty() ? 0 : *rc::gen::inRange(0, 5).as("concurrent edit?");
     if (concurrent == 4) {
       edit_in_flight = true;
@@ -363,6 +367,13 @@ struct SyncRound : Cmd {
     if (concurrent == 1 || concurrent == 2) {
       edit_at = *rc::gen::inRange(0, 30).as("edit at request");
       w = ServerWrite::gen(m, true);
+      if (w.op == "create" && *edit_at % 2 == 0) {
+        // Lands after the scan's first page (run): an id that sorts first moves every
+        // row of the scan one place down.
+        w.id = "00000000" + w.id.substr(8);
+        w.body[schema::entity(w.entity).key] = w.id;
+        w.created->id = w.id;
+      }
     } else if (concurrent == 3) {
       edit_at = *rc::gen::inRange(0, 30).as("edit at request");
       local_edit = true;
@@ -378,6 +389,7 @@ struct SyncRound : Cmd {
   }
   void run(const Model&, Sut& s) const override {
     auto& t = *s.clients[client].transport;
+    t.overlap_pages = overlap;
     if (edit_in_flight)
       t.on_first_write = [&s, c = client, patches = in_flight_patches](const http::Request& r) {
         if (auto row = written_row(r); row && patches.contains(row->entity)) {
@@ -396,6 +408,12 @@ struct SyncRound : Cmd {
       t.arm(-1, false);
       t.hook_at = *edit_at;
       t.hook_id = w.id;
+      // Half the time a create lands right after the first page of its entity's scan:
+      // the rows after it move one place down, and the next page repeats an id.
+      if (w.op == "create" && *edit_at % 2 == 0) {
+        t.hook_at = -1;
+        t.hook_after = "/v2/" + w.entity + "/index";
+      }
       t.hook = [&s, w = w] { s.unfaulted([&] { w.run(s); }); };
     }
     run_round(s, client, faults, push);
@@ -403,6 +421,7 @@ struct SyncRound : Cmd {
   }
   void show(std::ostream& os) const override {
     os << "client " << client << " syncs (push concurrency " << push << "), faults " << faults.dump();
+    if (overlap) os << ", its index pages overlapping";
     if (edit_in_flight)
       os << ", its user edits the row of its first write in flight (" << in_flight_patches.dump()
          << "), whose answer is lost";
@@ -410,6 +429,8 @@ struct SyncRound : Cmd {
       os << ", before " << (*edit_at % 2 == 0 ? "the pull of " + local_row.entity : "request " + std::to_string(*edit_at))
          << " its user updates " << local_row.entity << " " << local_row.id << " "
          << local_patch.dump();
+    else if (edit_at && w.op == "create" && *edit_at % 2 == 0)
+      os << ", after the first page of the " << w.entity << " scan another API user: " << w.show();
     else if (edit_at)
       os << ", before request " << *edit_at << " another API user: " << w.show();
   }
@@ -471,7 +492,7 @@ struct PoisonRound : Cmd {
     for (int r = 0; r < rounds; ++r) {
       before_last = 0;
       for (const auto& e : eng.journal()) before_last = std::max(before_last, e.seq);
-      eng.sync();
+      s.sync(client);
     }
     s.set_faults(json::object());
     using engine::journal::State;
@@ -541,7 +562,7 @@ struct TokenExpiry : Cmd {
     };
     json report;
     try {
-      report = s.clients[client].engine->sync();
+      report = s.sync(client);
     } catch (...) {
       s.set_faults(json::object());
       t.disarm();
@@ -564,44 +585,85 @@ struct TokenExpiry : Cmd {
 // The round either needs no more room or fails with `storage` (sync() throws it,
 // as the replica failed); nothing acknowledged is lost, and once there is room again
 // the next rounds finish the work (settle()).
-struct DiskFull : Cmd {
+// A storage fault through one round: the disk fills up (only 0 to 12 more pages,
+// through max_page_count: SQLITE_FULL), or writes to the replica's files fail from
+// the Nth on, once, a few times or until the round ends (the faulty VFS:
+// SQLITE_IOERR_WRITE). The round must then fail with storage, or need no more
+// writes than succeeded; what was acknowledged stays (the ledger checks it at the
+// end), and the next rounds finish the work.
+struct StorageFault : Cmd {
+  enum class Kind { disk_full, io_error };
   int client;
-  int room;
+  Kind kind = *rc::gen::element(Kind::disk_full, Kind::io_error).as("storage fault");
+  int room = 0;      // disk_full: pages left
+  int nth = 0;       // io_error: the first write that fails
+  int count = 0;     // io_error: how many fail (-1: all)
   int push = *rc::gen::inRange(1, 9).as("push concurrency");
   json faults;
-  explicit DiskFull(const Model& m) {
+  explicit StorageFault(const Model& m) {
     client = gen_client(m);
-    room = *rc::gen::inRange(0, 12).as("pages of room");
+    if (kind == Kind::disk_full) {
+      room = *rc::gen::inRange(0, 12).as("pages of room");
+    } else {
+      nth = *rc::gen::inRange(1, 40).as("first failing write");
+      count = *rc::gen::element(1, 3, -1).as("failing writes");
+    }
     faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(Mode::in_process) : json::object();
   }
   void run(const Model&, Sut& s) const override {
     auto& st = *engine::internals(*s.clients[client].engine).state;
-    auto limit = [&st](const std::string& pages) {
+    auto set_room = [&st](const std::string& pages) {
       std::lock_guard lock(st.mu);
       st.db.exec("PRAGMA max_page_count = " + pages);
     };
-    {
+    auto clear = [&] {
+      if (kind == Kind::disk_full) set_room("1073741823");  // SQLite's default
+      else test::disarm_io_errors();
+    };
+    if (kind == Kind::disk_full) {
       std::lock_guard lock(st.mu);
       auto q = st.db.prepare("PRAGMA page_count");
       RC_ASSERT(q->executeStep());
       const int64_t used = q->getColumn(0).getInt64();
       st.db.exec("PRAGMA max_page_count = " + std::to_string(used + room));
+    } else {
+      test::arm_io_errors(std::filesystem::weakly_canonical(s.clients[client].path).string(), nth, count);
     }
     try {
       run_round(s, client, faults, push);
     } catch (const Error& err) {
-      limit("1073741823");  // SQLite's default
-      if (err.code() != Code::storage)
-        HSE_PROP_FAIL(step, std::string("a round on a full disk failed with ") + err.what() + ", not storage");
-      reach(Reached::disk_full);
+      const bool injected = kind == Kind::disk_full || test::io_errors_injected() > 0;
+      clear();
+      if (err.code() != Code::storage || !injected)
+        HSE_PROP_FAIL(step, std::string("a round with ") + (kind == Kind::disk_full ? "a full disk" : "failing writes") +
+                                " failed with " + err.what() + ", not storage");
+      reach(kind == Kind::disk_full ? Reached::disk_full : Reached::io_error);
       return;
     }
-    limit("1073741823");
+    clear();
   }
   void show(std::ostream& os) const override {
-    os << "client " << client << " syncs (push concurrency " << push << ") with " << room
-       << " pages of disk left, faults " << faults.dump();
+    os << "client " << client << " syncs (push concurrency " << push << ") with ";
+    if (kind == Kind::disk_full) os << room << " pages of disk left";
+    else os << "writes failing from the " << nth << "th, " << (count < 0 ? std::string("all") : std::to_string(count));
+    os << ", faults " << faults.dump();
   }
+};
+
+// A client's clock goes back (by a millisecond up to a day) until its next round: the
+// versions of its local writes meanwhile must stay in order (the history checks).
+struct ClockBack : Cmd {
+  int client;
+  int64_t ms;
+  explicit ClockBack(const Model& m) {
+    client = gen_client(m);
+    ms = *rc::gen::element<int64_t>(1, 1'000, 60'000, 86'400'000).as("ms back");
+  }
+  void run(const Model&, Sut& s) const override {
+    auto& clock = *s.clients[client].clock;
+    clock.set_behind(clock.behind() + ms);
+  }
+  void show(std::ostream& os) const override { os << "client " << client << "'s clock goes back " << ms << " ms"; }
 };
 
 struct Historicize : Cmd {
@@ -641,8 +703,8 @@ struct SetPolicy : Cmd {
 inline auto command_generator(bool http) {
   return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
                                            LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
-                                           SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, DiskFull,
-                                           Historicize, SetPolicy>();
+                                           SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, StorageFault,
+                                           ClockBack, Historicize, SetPolicy>();
 }
 
 // The model for a fresh Sut: the seeded project and office.

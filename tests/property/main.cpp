@@ -4,6 +4,8 @@
 // "seed=..." and "reproduce=..." replay a failure exactly.
 #include <gtest/gtest.h>
 
+#include "tests/support/faulty_vfs.hpp"
+
 #include <cstdlib>
 #include <string>
 
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
     params += (params.empty() ? "" : " ") + std::string("max_success=") + std::to_string(HSE_PROP_HISTORIES);
     ::setenv("RC_PARAMS", params.c_str(), 1);
   }
+  // Before any replica is opened: the storage-fault commands fail its writes through it.
+  hse::test::install_faulty_vfs();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -20,6 +20,9 @@ const char* name(Reached r) {
     case Reached::edited_in_flight: return "rows edited while their create or update was in flight";
     case Reached::held: return "entries held after the server kept refusing them";
     case Reached::disk_full: return "rounds failed with storage on a full disk";
+    case Reached::io_error: return "rounds failed with storage on failing writes";
+    case Reached::clock_back: return "local writes made after the client's clock went back";
+    case Reached::page_repeat: return "ids an index page repeated from an earlier page of its scan";
   }
   return "?";
 }

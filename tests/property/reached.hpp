@@ -23,11 +23,15 @@ enum class Reached {
   edited_in_flight,   // a row was edited while its create or update was being sent
   held,               // an entry the server kept refusing was held (sync.max_attempts)
   disk_full,          // a round failed with storage: the disk was full
+  io_error,           // a round failed with storage: writes to the replica failed
+  clock_back,         // a client's clock went back before one of its writes
+  page_repeat,        // a scan's page repeated an id an earlier page gave (rows shifted)
 };
 inline constexpr Reached kReached[] = {Reached::history,         Reached::lost_answer,     Reached::crash_after_apply,
                                        Reached::refused_422,     Reached::server_error,    Reached::decided_remote,
                                        Reached::decided_local,   Reached::resolved_by_app, Reached::blocked_checked,
-                                       Reached::edited_in_flight, Reached::held,          Reached::disk_full};
+                                       Reached::edited_in_flight, Reached::held,          Reached::disk_full,
+                                       Reached::io_error,         Reached::clock_back,      Reached::page_repeat};
 
 const char* name(Reached r);
 void reach(Reached r);

@@ -58,10 +58,12 @@ Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k),
     Client c;
     c.path = (dir_ / ("client" + std::to_string(i) + ".db")).string();
     c.policies = json::object();
+    c.clock = std::make_shared<ClientClock>(clock);
     c.transport = std::make_shared<SimTransport>(inner[i]);
     if (remote == RemoteKind::fourhse)
       c.transport->observe = [this, i](const http::Request& r, const http::Response& resp, bool delivered) {
         push_log.record(i, r, resp);
+        note_scan_page(i, r, resp);
         const std::string suffix = "/index";
         if (recording != i || !delivered || resp.status != 200 || r.method != "POST" || r.target.rfind("/v2/", 0) != 0 ||
             r.target.size() < suffix.size() || r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
@@ -77,6 +79,26 @@ Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k),
     clients.push_back(std::move(c));
     reopen(i);
   }
+}
+
+void Sut::note_scan_page(int client, const http::Request& r, const http::Response& resp) {
+  const std::string suffix = "/index";
+  if (resp.status != 200 || r.target.rfind("/v2/", 0) != 0 || r.target.size() < suffix.size() ||
+      r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return;
+  json query = json::parse(r.body, nullptr, false);
+  json rows = json::parse(resp.body, nullptr, false);
+  if (!query.is_object() || !rows.is_array()) return;
+  const std::string entity = r.target.substr(4, r.target.size() - 4 - suffix.size());
+  const std::string key = schema::entity(entity).key;
+  std::lock_guard lock(scans_mu_);
+  // A scan starts at page 1; the pages after it may come in any order (a window of
+  // them is fetched at once), and each id is counted once per scan.
+  auto& seen = scans_[{client, entity + query.value("filter", json()).dump()}];
+  if (query.value("page", 1) == 1) seen.clear();
+  for (const auto& row : rows)
+    if (row.is_object() && row.value(key, json()).is_string() && !seen.insert(row[key].get<std::string>()).second)
+      reach(Reached::page_repeat);
 }
 
 Sut::~Sut() {
@@ -123,19 +145,19 @@ void Sut::reopen(int i) {
   c.engine.reset();
   c.transport->disarm();
   engine::EngineOptions o;
-  o.clock = clock;
+  o.clock = c.clock;
   o.random = std::make_shared<SeededRandom>(seed * 1'000'003 + static_cast<uint64_t>(i) * 101 + c.opens);
   // Sends run in an order drawn from the seed: concurrent interleavings, replayable.
   o.push_seed = seed * 7'919 + static_cast<uint64_t>(i) * 31 + c.opens++;
   std::string kind = "fourhse";
   if (remote == RemoteKind::statuspage) {
     adapters::statuspage::StatusPageOptions so;
-    so.clock = clock;
+    so.clock = c.clock;
     o.remote = std::make_shared<adapters::statuspage::StatusPageRemote>(so, c.transport);
     kind = "statuspage";
   } else {
     adapters::fourhse::FourHseOptions fo;
-    fo.clock = clock;
+    fo.clock = c.clock;
     o.remote = std::make_shared<adapters::fourhse::FourHseRemote>(fo, c.transport);
   }
   json config = {{"remote", {{"kind", kind}, {"url", "http://sim.invalid"}}},
@@ -352,7 +374,10 @@ void tag_failures(const std::function<void()>& steps) {
 
 void settle(Sut& sut) {
   sut.set_faults(json::object());
-  for (auto& c : sut.clients) c.transport->disarm();
+  for (auto& c : sut.clients) {
+    c.transport->disarm();
+    c.clock->set_behind(0);  // put right, as before any round
+  }
   const int n = static_cast<int>(sut.clients.size());
 
   auto clean_rounds = [&] {

@@ -304,7 +304,7 @@ inline void sp_round(SpWorld& w, int client, const json& faults, int push) {
   if (!faults.empty()) s.set_faults(faults);
   bool ok = false;
   try {
-    ok = s.clients[client].engine->sync().value("ok", false);
+    ok = s.sync(client).value("ok", false);
   } catch (...) {
     s.set_faults(json::object());
     w.round_end(false);

@@ -222,6 +222,43 @@ TEST_F(Faults, ARetriedCreateEditedInFlightMeetsItsOwnRowNotACollision) {
     EXPECT_NE(v.origin, "conflict") << "the engine's own row was taken for a collision: " << v.row.dump();
 }
 
+// Two entries of one row: the first (description d0, street t0) applied with its answer lost, the
+// second an edit made while it was in flight (street t1). Another user then sets
+// street t1 too, and the first entry's retry fails, so the pull merges the row: it
+// differs from the server in nothing, and the second entry is emptied. The first
+// entry must lose its street as well, or its retry writes the stale t0 over both.
+TEST_F(Faults, AnOlderEntryDoesNotPushAFieldThePullFoundSettled) {
+  a->update("office", oid, {{"description", "d0"}, {"street", "t0"}});
+  int updates = 0;
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op != "update" || entity != "office") return;
+    ++updates;
+    if (updates == 1) {
+      a->update("office", oid, {{"street", "t1"}});  // the user edits while it is in flight
+      json applied = *server->row("office", oid);
+      applied["street"] = "t0";
+      applied["description"] = "d0";
+      server->put("office", applied);
+      throw RemoteError(Code::network, "the answer was lost", 0);
+    }
+    if (updates == 2) throw RemoteError(Code::server, "answered 500", 500);
+  };
+  EXPECT_FALSE(a->sync()["ok"].get<bool>());
+  ASSERT_EQ(updates, 1);
+  ASSERT_EQ(a->journal().size(), 2u) << "the edit in flight is an entry of its own";
+  json theirs = *server->row("office", oid);
+  theirs["street"] = "t1";  // another API user
+  server->put("office", theirs);
+  a->sync();  // the first entry's retry fails; the pull merges the row
+  ASSERT_EQ(updates, 2);
+  server->on_call = nullptr;
+  sync_ok(*a);
+  sync_ok(*a);
+  EXPECT_EQ(server->row("office", oid)->at("street"), "t1")
+      << "an older entry wrote its stale value over the server's, which the replica had too";
+  expect_converged(*a);
+}
+
 // The disk fills up in the middle of a round (SQLITE_FULL, here through the
 // connection's max_page_count): the round fails with `storage`, the local write is
 // not lost, and once there is room again the next round finishes the work.
