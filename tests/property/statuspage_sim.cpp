@@ -408,7 +408,12 @@ void check_statuspage(SpWorld& w, bool final) {
         if (x.field.empty()) return true;
         continue;
       }
-      if (!x.field.empty() && x.field != *field) continue;
+      // An incident's status and its state dates go together (a transition sets its
+      // date and clears the later ones): a decision on one of them decides them all.
+      auto state_field = [](const std::string& f) {
+        return f == "status" || f == "investigation_date" || f == "stable_date" || f == "resolve_date";
+      };
+      if (!x.field.empty() && x.field != *field && !(state_field(x.field) && state_field(*field))) continue;
       for (const auto& side : x.sides)
         if (side.value(*field, json()) == a.fields.at(*field)) return true;
     }
