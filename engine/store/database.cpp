@@ -39,9 +39,11 @@ SQLite::Database open_file(const std::string& path) {
 }  // namespace
 
 Database::Database(const std::string& path) : path_(path), db_(open_file(path)) {
+  // Before the header is read: another process (a daemon mid-round) may hold the
+  // write lock, and the check must wait for it like any statement, not fail.
+  sqlite3_busy_handler(db_.getHandle(), retry_often, &busy_since_);
   check_replica_file(db_, path);
   storage_call("configure replica", [&] {
-    sqlite3_busy_handler(db_.getHandle(), retry_often, &busy_since_);
     db_.exec("PRAGMA journal_mode=WAL");
     // FULL until the configuration says otherwise ("durability"): an acknowledged
     // local write must survive power loss. Row, journal entry and history always go together.
