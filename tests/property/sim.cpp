@@ -64,11 +64,8 @@ Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k),
       c.transport->observe = [this, i](const http::Request& r, const http::Response& resp, bool delivered) {
         push_log.record(i, r, resp);
         note_scan_page(i, r, resp);
-        const std::string suffix = "/index";
-        if (recording != i || !delivered || resp.status != 200 || r.method != "POST" || r.target.rfind("/v2/", 0) != 0 ||
-            r.target.size() < suffix.size() || r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
-          return;
-        const std::string entity = r.target.substr(4, r.target.size() - 4 - suffix.size());
+        const std::string entity = index_entity(r);
+        if (recording != i || !delivered || resp.status != 200 || entity.empty()) return;
         json rows = json::parse(resp.body, nullptr, false);
         if (!rows.is_array()) return;
         const schema::Entity& e = schema::entity(entity);
@@ -82,14 +79,11 @@ Sut::Sut(Mode m, int n, uint64_t s, RemoteKind k) : mode(m), seed(s), remote(k),
 }
 
 void Sut::note_scan_page(int client, const http::Request& r, const http::Response& resp) {
-  const std::string suffix = "/index";
-  if (resp.status != 200 || r.target.rfind("/v2/", 0) != 0 || r.target.size() < suffix.size() ||
-      r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return;
+  const std::string entity = index_entity(r);
+  if (resp.status != 200 || entity.empty()) return;
   json query = json::parse(r.body, nullptr, false);
   json rows = json::parse(resp.body, nullptr, false);
   if (!query.is_object() || !rows.is_array()) return;
-  const std::string entity = r.target.substr(4, r.target.size() - 4 - suffix.size());
   const std::string key = schema::entity(entity).key;
   std::lock_guard lock(scans_mu_);
   // A scan starts at page 1; the pages after it may come in any order (a window of

@@ -54,6 +54,16 @@ struct Crash {};
 // The transport a client's remote sends through: counts requests, and at a chosen
 // one runs a hook (another API user's edit landing mid-round) or crashes the client
 // before the server handled the request or after it did (its answer never read).
+// The entity a 4HSE index request lists (POST /v2/<entity>/index), or "" for any
+// other request.
+inline std::string index_entity(const http::Request& r) {
+  const std::string prefix = "/v2/", suffix = "/index";
+  if (r.method != "POST" || r.target.size() <= prefix.size() + suffix.size() || r.target.rfind(prefix, 0) != 0 ||
+      r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return "";
+  return r.target.substr(prefix.size(), r.target.size() - prefix.size() - suffix.size());
+}
+
 class SimTransport final : public http::Transport {
  public:
   explicit SimTransport(std::shared_ptr<http::Transport> inner) : inner_(std::move(inner)) {}
@@ -160,10 +170,7 @@ class SimTransport final : public http::Transport {
 
  private:
   void overlap(const http::Request& r, http::Response& resp) {
-    const std::string suffix = "/index";
-    if (resp.status != 200 || r.target.rfind("/v2/", 0) != 0 || r.target.size() < suffix.size() ||
-        r.target.compare(r.target.size() - suffix.size(), suffix.size(), suffix) != 0)
-      return;
+    if (resp.status != 200 || index_entity(r).empty()) return;
     json query = json::parse(r.body, nullptr, false);
     json rows = json::parse(resp.body, nullptr, false);
     if (!query.is_object() || !rows.is_array() || rows.empty()) return;
