@@ -69,7 +69,7 @@ class SimTransport final : public http::Transport {
   explicit SimTransport(std::shared_ptr<http::Transport> inner) : inner_(std::move(inner)) {}
   http::Response send(const http::Request& r) override {
     const int n = count_++;
-    if (hook && hook_id.empty() && find_hook_id) hook_id = find_hook_id();
+    if (hook && find_hook_id) hook_id = find_hook_id();
     // The engine's read-check-write (GET view, then PUT/DELETE) leaves a one-round-trip
     // window the API cannot close (it has no ETag; DESIGN.md): an edit of the same row
     // landing inside it is a documented limit, not a bug, so it lands one request later.
@@ -145,8 +145,9 @@ class SimTransport final : public http::Transport {
   bool crash_after_answer = false;
   int hook_at = -1;
   std::string hook_id;      // the row the hook writes
-  // Its server id, looked up at each request until known: a row created in this very
-  // round has none when the round starts.
+  // Its server id, looked up at each request: a row created in this very round has
+  // none when the round starts, and one re-created (a delete lost to a client's edit)
+  // takes a new one.
   std::function<std::string()> find_hook_id;
   std::string hook_before;  // else: run the hook before the first request whose target has this
   std::string hook_after;   // else: run it once the first request whose target has this is answered

@@ -360,12 +360,65 @@ void check_statuspage(SpWorld& w, bool final) {
   for (const auto& [tag, c] : w.comments)
     if (!c.local_id.empty()) tag_of_id[{kComment, c.local_id}] = tag;
   for (const auto& [tag, id] : server_id_of_comment) tag_of_id[{kComment, id}] = tag;
+  // Rows with an entry the server refused or a conflict the app was shown: the whole
+  // row's writes are excused (the journal and the conflict list show them).
   std::set<std::pair<std::string, std::string>> recorded;  // entity, tag
   auto note = [&](const std::string& ent, const std::string& id) {
     auto t = tag_of_id.find({ent, id});
     if (t != tag_of_id.end()) recorded.insert({ent, t->second});
   };
   for (const auto& [ent, id] : sut.listed) note(ent, id);
+  // A decision recorded in a client's history (a version of origin conflict or
+  // resolution) excuses less: only the fields it decided (every field when it decided
+  // the row's existence), only a value one of its sides holds (the value lost is in
+  // history for the app to see), and only a write of the side it decided against.
+  struct Decided {
+    int client;
+    std::string field;  // "" the row's existence: every field, and the delete
+    std::vector<json> sides;
+    std::string lost;   // "local": client's own writes; "remote": everyone else's; "": either
+  };
+  std::map<std::string, std::vector<Decided>> decided;  // incident tag -> decisions
+  auto note_decision = [&](int i, const std::string& id, const engine::store::Version& v) {
+    auto t = tag_of_id.find({kIncident, id});
+    const json& d = v.detail;
+    if (t == tag_of_id.end() || !d.is_object() || (v.origin != "conflict" && v.origin != "resolution")) return;
+    std::vector<json> sides;
+    for (const char* side : {"local", "remote"})
+      if (d.contains(side) && d[side].is_object()) sides.push_back(d[side]);
+    auto lost = [](const json& decision) {
+      return decision == "remote" ? "local" : decision == "local" ? "remote" : "";
+    };
+    auto& out = decided[t->second];
+    if (v.origin == "conflict" && d.contains("decisions") && d["decisions"].is_object()) {
+      for (auto it = d["decisions"].begin(); it != d["decisions"].end(); ++it)
+        out.push_back({i, it.key(), sides, lost(it.value())});
+    } else {
+      out.push_back({i, "", sides, v.origin == "conflict" ? lost(d.value("decision", json())) : ""});
+    }
+  };
+  // Whether a decision excuses `a`'s write of `field` (nullopt: the row's existence).
+  auto decision_excuses = [&](const SpAck& a, const std::string& tag, const std::optional<std::string>& field) {
+    auto it = decided.find(tag);
+    if (it == decided.end()) return false;
+    for (const auto& x : it->second) {
+      if (x.lost == "local" && a.writer != x.client) continue;
+      if (x.lost == "remote" && a.writer == x.client) continue;
+      if (!field) {
+        if (x.field.empty()) return true;
+        continue;
+      }
+      // An incident's status and its state dates go together (a transition sets its
+      // date and clears the later ones): a decision on one of them decides them all.
+      auto state_field = [](const std::string& f) {
+        return f == "status" || f == "investigation_date" || f == "stable_date" || f == "resolve_date";
+      };
+      if (!x.field.empty() && x.field != *field && !(state_field(x.field) && state_field(*field))) continue;
+      for (const auto& side : x.sides)
+        if (side.value(*field, json()) == a.fields.at(*field)) return true;
+    }
+    return false;
+  };
 
   // 3. A local id still names the row: Engine::get answers it under the server's id,
   // and its history is the server id's.
@@ -373,7 +426,7 @@ void check_statuspage(SpWorld& w, bool final) {
     if (inc.creator < 0) continue;
     auto& eng = *sut.clients[inc.creator].engine;
     for (const auto& v : eng.history(kIncident, inc.local_id))
-      if (v.origin == "conflict" || v.origin == "resolution") recorded.insert({kIncident, tag});
+      note_decision(inc.creator, inc.local_id, v);
     auto sid = server_id_of_incident.find(tag);
     if (sid == server_id_of_incident.end() || held[inc.creator].count({kIncident, sid->second})) continue;
     // Deleted on the server and created again under a new id (by another client's
@@ -410,7 +463,7 @@ void check_statuspage(SpWorld& w, bool final) {
   for (int i = 0; i < n; ++i)
     for (const auto& [id, row] : local[i][kIncident])
       for (const auto& v : sut.clients[i].engine->history(kIncident, id))
-        if (v.origin == "conflict" || v.origin == "resolution") note(kIncident, id);
+        note_decision(i, id, v);
 
   // 2. Every acknowledged write is on the server, or was overtaken by a later
   // acknowledged write, or removed by an acknowledged delete, or recorded as a
@@ -477,7 +530,10 @@ void check_statuspage(SpWorld& w, bool final) {
   for (const auto& a : w.acks) {
     std::string what = who(a.writer) + "'s acknowledged " + a.op + " #" + std::to_string(a.seq) + " of " + a.entity +
                        " " + a.tag + " " + a.fields.dump();
-    const bool rec = recorded.count({a.entity, a.tag}) || recorded.count({kIncident, incident_tag(a)});
+    // The row's existence: a refusal or a conflict listed for it or its incident, or
+    // a decision about the incident's existence.
+    const bool listed = recorded.count({a.entity, a.tag}) || recorded.count({kIncident, incident_tag(a)});
+    const bool rec = listed || decision_excuses(a, incident_tag(a), std::nullopt);
     const auto& ids = a.entity == kIncident ? server_id_of_incident : server_id_of_comment;
     const auto& S = a.entity == kIncident ? S_inc : S_com;
     auto sid = ids.find(a.tag);
@@ -523,7 +579,8 @@ void check_statuspage(SpWorld& w, bool final) {
       for (const auto& b : w.acks)
         overtaken = overtaken || (b.seq > a.seq && b.entity == a.entity && b.tag == a.tag && b.fields.is_object() &&
                                   b.fields.contains(it.key()));
-      if (overtaken || rec || undone_before_push(a, it.key(), srow->value(it.key(), json()))) continue;
+      const bool field_decided = a.entity == kIncident && decision_excuses(a, a.tag, it.key());
+      if (overtaken || listed || field_decided || undone_before_push(a, it.key(), srow->value(it.key(), json()))) continue;
       HSE_PROP_FAIL(no_lost_write, what + ": field " + it.key() + " is " + srow->value(it.key(), json()).dump() +
               " on the server; nothing later overwrote it and no conflict was recorded" + debug_rows(sut, sid->second));
     }
