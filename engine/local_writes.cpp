@@ -106,7 +106,8 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
   if (e.has_validity()) row["owned_active"] = true;
   row = store::normalize(e, std::move(row));
   const int64_t now = s.replica.now();
-  auto seq = s.journal.record(e.name, id, Op::create, nullptr, false, std::nullopt, now);
+  // The row inserted below names the entry: that is how the entry is found by row.
+  const int64_t seq = s.journal.append_create(e.name, id, now);
   abort_point::reach(abort_point::Point::local_write_applying);
   RowMeta m;
   m.state = SyncState::pending;
