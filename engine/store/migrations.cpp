@@ -278,7 +278,9 @@ void v6(Database& db) {
 // such an entry (Journal::append_create), whose row names it in journal_seq; triggers
 // index it once the row no longer does (journal_seq_triggers), or once the entry is
 // renamed. Entries already here stay indexed. A lookup by row reads both (journal.cpp,
-// row_seqs).
+// row_seqs). A later step that rebuilds the journal (as v4 and v5 did) must keep
+// `indexed`, the partial index and journal_renamed, which go with the old table; the
+// entity tables' triggers write the journal by name and need it whole.
 void v7(Database& db) {
   db.exec(R"(
     ALTER TABLE journal ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
