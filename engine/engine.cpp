@@ -64,10 +64,10 @@ std::vector<json> Engine::create_many(const std::string& entity, const std::vect
   return impl_->write([&] {
     std::vector<json> rows;
     rows.reserve(bodies.size());
-    store::ReplicaLookup lookup(impl_->state->db, e);  // each parent read once for the batch
+    CreateBatch batch(*impl_->state, e);  // each parent read once for the batch
     for (size_t i = 0; i < bodies.size(); ++i) {
       try {
-        rows.push_back(local_create(*impl_->state, e, bodies[i], &lookup));
+        rows.push_back(local_create(*impl_->state, e, bodies[i], &batch));
       } catch (const Error& err) {
         // Name the body at fault so a caller can find it in the batch.
         std::vector<FieldError> fields = err.fields();

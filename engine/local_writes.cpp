@@ -76,7 +76,10 @@ std::vector<ChildLink> child_links(const schema::Entity& e) {
   return out;
 }
 
-json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body_in, store::ReplicaLookup* shared) {
+CreateBatch::CreateBatch(sync::ReplicaState& s, const schema::Entity& e)
+    : lookup(s.db, e), history_or_deletes(s.replica.has_history(e) || s.journal.has_delete(e.name)) {}
+
+json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& body_in, CreateBatch* batch) {
   if (!body_in.is_object()) schema::raise_if_any({{"body", "must be a JSON object"}});
   json body = schema::in_replica_form(e, body_in);
   std::vector<FieldError> errors = schema::check_create(e, body);
@@ -91,27 +94,36 @@ json local_create(sync::ReplicaState& s, const schema::Entity& e, const json& bo
       row[e.recovery_field] = schema::recovery_value(id);
   }
 
-  std::optional<int64_t> last_version;
-  if (!id.empty()) {
-    const auto probe = s.replica.probe_id(e, id);
-    if (probe.exists || s.journal.pending_delete(e.name, id))
-      throw Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
-    last_version = probe.last_version;
-  }
+  auto taken = [&] {
+    return Error(Code::conflict, "a " + e.name + " with id " + id + " exists already", {{e.key, "already exists"}});
+  };
+  std::optional<int64_t> last_version;  // set: the id was probed
+  auto probe = [&] {
+    if (id.empty() || last_version) return;
+    const auto p = s.replica.probe_id(e, id);
+    if (p.exists || s.journal.pending_delete(e.name, id)) throw taken();
+    last_version = p.last_version;
+  };
+  // A batch that knows no history or pending delete of this entity leaves the id to
+  // the insert (Replica::insert_if_new), unless there are errors to report.
+  if (!batch || batch->history_or_deletes) probe();
   std::optional<store::ReplicaLookup> own;
-  store::ReplicaLookup& lookup = shared ? *shared : own.emplace(s.db);
+  store::ReplicaLookup& lookup = batch ? batch->lookup : own.emplace(s.db);
   append(errors, schema::check_relations(e, row, lookup));
+  if (!errors.empty()) probe();
   schema::raise_if_any(std::move(errors));
 
   if (e.has_validity()) row["owned_active"] = true;
   row = store::normalize(e, std::move(row));
   const int64_t now = s.replica.now();
-  auto seq = s.journal.record(e.name, id, Op::create, nullptr, false, std::nullopt, now);
+  // The row inserted below names the entry: that is how the entry is found by row.
+  const int64_t seq = s.journal.append_create(e.name, id, now);
   abort_point::reach(abort_point::Point::local_write_applying);
   RowMeta m;
   m.state = SyncState::pending;
   m.journal_seq = seq;
-  s.replica.insert(e, row, m, {Origin::local, seq, nullptr}, last_version);
+  if (last_version || id.empty()) s.replica.insert(e, row, m, {Origin::local, seq, nullptr}, last_version);
+  else if (!s.replica.insert_if_new(e, row, m, {Origin::local, seq, nullptr})) throw taken();  // the caller rolls back
   return row;
 }
 

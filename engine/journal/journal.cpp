@@ -2,6 +2,8 @@
 
 #include "core/error.hpp"
 #include "core/planted.hpp"
+#include "engine/store/migrations.hpp"
+#include "schema/catalog.hpp"
 
 namespace hse::engine::journal {
 
@@ -13,10 +15,23 @@ const char* kColumns =
     "seq, entity, id, op, patch, state, cascade, attempts, last_error, errors, created_at, sent, unanswered, "
     "last_status";
 
-// A row's entries, found through the index on the id's tail (journal_row_tail,
-// migrations.cpp v6). `+id`: compared as a value, so that SQLite does not substitute
-// the bound id into substr(id, -8) and miss the index. Binds ?1 entity, ?2 id.
-const char* kRowMatch = "substr(id, -8) = substr(?2, -8) AND entity = ?1 AND +id = ?2";
+// The seqs that may be entries of row ?2 (of `entity`, or of any entity): those in
+// the index on the id's tail (journal_row_tail, migrations.cpp v6, v7), and the entry
+// each row of that id names in journal_seq (a local create's, which that index leaves
+// out while its row names it). The caller compares entity and id in full.
+std::string row_seqs(const std::optional<std::string>& entity) {
+  std::string sql = "SELECT seq FROM journal WHERE substr(id, -8) = substr(?2, -8) AND indexed";
+  for (const auto& e : schema::entities())
+    if (!entity || e.name == *entity)
+      sql += " UNION ALL SELECT journal_seq FROM " + store::table_of(e) + " WHERE \"" + e.key + "\" = ?2";
+  return sql;
+}
+
+// A row's entries. `+entity`, `+id`: compared as values on the rows the seqs find, not
+// through another index. Binds ?1 entity, ?2 id.
+std::string row_match(const std::optional<std::string>& entity) {
+  return "seq IN (" + row_seqs(entity) + ")" + (entity ? " AND +entity = ?1" : "") + " AND +id = ?2";
+}
 
 Entry read_entry(SQLite::Statement& st) {
   Entry e;
@@ -96,9 +111,9 @@ std::optional<Entry> Journal::get(int64_t seq) {
 }
 
 int64_t Journal::append(const std::string& entity, const std::string& id, Op op, const json& patch, bool cascade,
-                        int64_t now) {
+                        int64_t now, bool indexed) {
   static const std::string sql =
-      "INSERT INTO journal (entity, id, op, patch, cascade, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO journal (entity, id, op, patch, cascade, created_at, indexed) VALUES (?, ?, ?, ?, ?, ?, ?)";
   auto st = db_.prepare_static(sql);
   st->bind(1, entity);
   st->bind(2, id);
@@ -106,8 +121,13 @@ int64_t Journal::append(const std::string& entity, const std::string& id, Op op,
   if (!patch.is_null()) st->bind(4, patch.dump());
   st->bind(5, cascade ? 1 : 0);
   st->bind(6, now);
+  st->bind(7, indexed ? 1 : 0);
   st->exec();
   return db_.last_insert_rowid();
+}
+
+int64_t Journal::append_create(const std::string& entity, const std::string& id, int64_t now) {
+  return storage_call("write journal", [&] { return append(entity, id, Op::create, nullptr, false, now, false); });
 }
 
 std::optional<int64_t> Journal::record(const std::string& entity, const std::string& id, Op op, const json& patch,
@@ -177,7 +197,7 @@ void Journal::erase(int64_t seq) {
 
 void Journal::erase_row(const std::string& entity, const std::string& id) {
   storage_call("write journal", [&] {
-    auto st = db_.prepare(std::string("DELETE FROM journal WHERE ") + kRowMatch);
+    auto st = db_.prepare("DELETE FROM journal WHERE " + row_match(entity));
     st->bind(1, entity);
     st->bind(2, id);
     st->exec();
@@ -262,10 +282,9 @@ std::vector<Entry> Journal::list(const Filter& filter) {
   return storage_call("read journal", [&] {
     std::vector<Entry> out;
     std::string sql = std::string("SELECT ") + kColumns + " FROM journal WHERE 1";
-    // Numbered: kRowMatch binds ?1 and ?2.
-    if (filter.entity && filter.id) sql += std::string(" AND ") + kRowMatch;
+    // Numbered: row_match binds ?1 and ?2.
+    if (filter.id) sql += " AND " + row_match(filter.entity);
     else if (filter.entity) sql += " AND entity = ?1";
-    else if (filter.id) sql += " AND substr(id, -8) = substr(?2, -8) AND +id = ?2";
     if (filter.state) sql += " AND state = ?3";
     sql += " ORDER BY seq";
     auto st = db_.prepare(sql);

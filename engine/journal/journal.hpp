@@ -33,6 +33,11 @@ class Journal {
   // row's change, or nullopt when nothing is left pending (create then delete).
   std::optional<int64_t> record(const std::string& entity, const std::string& id, Op op, const json& patch,
                                 bool cascade, std::optional<int64_t> newest, int64_t now);
+  // Appends the entry of a local create of (entity, id). The caller inserts that row,
+  // naming this entry in its journal_seq, in the same transaction: the row is how the
+  // entry is found by row (migrations.cpp v7), which saves every create an insert
+  // into the journal's index by row.
+  int64_t append_create(const std::string& entity, const std::string& id, int64_t now);
   // Drops the entry (a row removed by a local cascade, a resolved conflict, a push done).
   void erase(int64_t seq);
   // Drops every entry of one row (a create sent again carries all of them).
@@ -71,7 +76,8 @@ class Journal {
   void recover_in_flight();
 
  private:
-  int64_t append(const std::string& entity, const std::string& id, Op op, const json& patch, bool cascade, int64_t now);
+  int64_t append(const std::string& entity, const std::string& id, Op op, const json& patch, bool cascade, int64_t now,
+                 bool indexed = true);
   store::Database& db_;
 };
 

@@ -10,7 +10,7 @@
 
 namespace hse::engine::store {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 // The table that holds `e`'s rows.
 std::string table_of(const schema::Entity& e);

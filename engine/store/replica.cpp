@@ -77,6 +77,18 @@ void bind_version(SQLite::Statement& st, int index, int64_t at, const char* op, 
   else st.bind(index + 4);
 }
 
+void bind_meta(SQLite::Statement& st, int index, const RowMeta& m);
+
+// Binds insert_row's (or insert_new's) parameters: the row's fields, its meta, its
+// current version (a create at `at`).
+void bind_insert(SQLite::Statement& st, const schema::Entity& e, const json& row, const RowMeta& m,
+                 const VersionCause& cause, int64_t at) {
+  int i = 1;
+  for (const auto& f : e.fields) bind_field(st, i++, f, row);
+  bind_meta(st, i, m);
+  bind_version(st, i + 4, at, "create", cause);
+}
+
 void bind_meta(SQLite::Statement& st, int index, const RowMeta& m) {
   st.bindNoCopy(index, to_string(m.state));  // static text
   if (m.journal_seq) st.bind(index + 1, *m.journal_seq);
@@ -253,11 +265,19 @@ void Replica::insert(const schema::Entity& e, const json& row, const RowMeta& me
     if (previous > 0) at = close_tombstone(e, id, previous, at);
     m.version = previous + 1;
     auto st = db_.prepare_static(sql_for(e).insert_row);
-    int i = 1;
-    for (const auto& f : e.fields) bind_field(*st, i++, f, row);
-    bind_meta(*st, i, m);
-    bind_version(*st, i + 4, at, "create", cause);
+    bind_insert(*st, e, row, m, cause, at);
     st->exec();
+  });
+}
+
+bool Replica::insert_if_new(const schema::Entity& e, const json& row, const RowMeta& meta_in,
+                            const VersionCause& cause) {
+  return storage_call("insert row", [&] {
+    RowMeta m = meta_in;
+    m.version = 1;
+    auto st = db_.prepare_static(sql_for(e).insert_new);
+    bind_insert(*st, e, row, m, cause, now());
+    return st->exec() == 1;
   });
 }
 

@@ -55,6 +55,10 @@ class Replica {
   // already (not asked again).
   void insert(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause,
               std::optional<int64_t> last_version = std::nullopt);
+  // A create of an id the caller knows history holds no version of (version 1): written
+  // unless a live row holds the key (false then, nothing written). The insert's own
+  // look at the key answers what probe_id would have.
+  bool insert_if_new(const schema::Entity& e, const json& row, const RowMeta& meta, const VersionCause& cause);
   // A row the caller knows has no history here (so no tombstone to close), as version
   // meta.version: written unless a row with its key exists (false then, nothing written).
   // One statement, for a pull's rows new to the replica (a bootstrap).

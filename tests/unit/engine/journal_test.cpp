@@ -1,3 +1,5 @@
+#include <SQLiteCpp/Statement.h>
+
 #include "engine/engine_impl.hpp"
 #include "tests/unit/engine/fixture.hpp"
 
@@ -109,4 +111,100 @@ TEST_F(Collapse, StatusCountsPendingEntries) {
   EXPECT_EQ(st["pending"], 2);
   EXPECT_EQ(st["conflicts"], 0);
   EXPECT_EQ(st["rejected"], 0);
+}
+
+// A local create's entry is found through its row (migrations.cpp v7), and by the
+// journal's index by row once the row no longer names it.
+class ByRow : public EngineTest {
+ protected:
+  engine::sync::ReplicaState& s() { return *hse::engine::internals(*engine).state; }
+  std::vector<int64_t> seqs_of(const std::string& entity, const std::string& id) {
+    std::lock_guard lock(s().mu);
+    std::vector<int64_t> out;
+    for (const auto& e : s().journal.list({.entity = entity, .id = id})) out.push_back(e.seq);
+    return out;
+  }
+  int indexed(int64_t seq) {
+    std::lock_guard lock(s().mu);
+    SQLite::Statement st(s().db.raw(), "SELECT indexed FROM journal WHERE seq = ?");
+    st.bind(1, seq);
+    return st.executeStep() ? st.getColumn(0).getInt() : -1;
+  }
+  void in_flight(int64_t seq) {
+    std::lock_guard lock(s().mu);
+    s().journal.set_state(seq, engine::journal::State::in_flight);
+  }
+};
+
+TEST_F(ByRow, ACreateIsFoundThroughItsRowOutsideTheIndex) {
+  json p = project("Draft");
+  const std::string id = p["project_id"];
+  const int64_t seq = engine->journal()[0].seq;
+  EXPECT_EQ(indexed(seq), 0);
+  EXPECT_EQ(seqs_of("project", id), std::vector<int64_t>{seq});
+  EXPECT_TRUE(seqs_of("office", id).empty());
+  {
+    std::lock_guard lock(s().mu);
+    EXPECT_EQ(s().journal.list({.id = id}).size(), 1u);
+    s().journal.erase_row("project", id);
+  }
+  EXPECT_TRUE(seqs_of("project", id).empty());
+  EXPECT_TRUE(engine->journal().empty());
+}
+
+TEST_F(ByRow, ACreateInFlightThenEditedIsIndexedAndStillFound) {
+  json p = project("Draft");
+  const std::string id = p["project_id"];
+  const int64_t create = engine->journal()[0].seq;
+  in_flight(create);
+  engine->update("project", id, {{"name", "Final"}});
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(indexed(create), 1);
+  EXPECT_EQ(seqs_of("project", id), (std::vector<int64_t>{create, j[1].seq}));
+  {
+    std::lock_guard lock(s().mu);
+    s().journal.erase_row("project", id);
+  }
+  EXPECT_TRUE(engine->journal().empty());
+}
+
+TEST_F(ByRow, ACreateInFlightWhoseRowIsDeletedIsIndexedAndStillFound) {
+  json p = project("Draft");
+  const std::string id = p["project_id"];
+  const int64_t create = engine->journal()[0].seq;
+  in_flight(create);
+  engine->remove("project", id);
+  auto j = engine->journal();
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[1].op, Op::remove);
+  EXPECT_EQ(indexed(create), 1);
+  EXPECT_EQ(seqs_of("project", id), (std::vector<int64_t>{create, j[1].seq}));
+}
+
+TEST_F(ByRow, ACreateRenamedWithItsRowOrAloneIsStillFound) {
+  json p = project("Draft");
+  const std::string local = p["project_id"];
+  const int64_t create = engine->journal()[0].seq;
+  const std::string server = "d1e2f3a4-0000-4000-8000-00000000beef";
+  {
+    std::lock_guard lock(s().mu);
+    s().ids.remap(schema::entity("project"), local, server, {create, create}, 5);
+  }
+  EXPECT_EQ(indexed(create), 1);
+  EXPECT_EQ(seqs_of("project", server), std::vector<int64_t>{create});
+  EXPECT_TRUE(seqs_of("project", local).empty());
+
+  // An entry renamed while its row keeps its id: the row no longer finds it.
+  json q = project("Other");
+  const int64_t other = engine->journal()[1].seq;
+  EXPECT_EQ(indexed(other), 0);
+  {
+    std::lock_guard lock(s().mu);
+    SQLite::Statement rename(s().db.raw(), "UPDATE journal SET id = 'renamed-alone' WHERE seq = ?");
+    rename.bind(1, other);
+    rename.exec();
+  }
+  EXPECT_EQ(indexed(other), 1);
+  EXPECT_EQ(seqs_of("project", "renamed-alone"), std::vector<int64_t>{other});
 }

@@ -211,3 +211,62 @@ TEST_F(LocalWrites, CreateManyIsAllOrNothingAndNamesTheItem) {
   EXPECT_EQ(engine->create_many("incident", {body("a"), body("b")}).size(), 2u);
   EXPECT_EQ(engine->query("incident", json::object())["_meta"]["totalCount"], 2);
 }
+
+// create_many leaves a taken id to the row's insert when the entity has no history and
+// no pending delete (CreateBatch): a live row's id, or one taken earlier in the batch,
+// is still a conflict naming the item, reported before the item's field errors, and
+// nothing of the batch stays. With a tombstone, a re-created id continues its versions.
+TEST_F(LocalWrites, CreateManyFindsATakenIdWithoutProbingIt) {
+  json o = office(project());
+  const std::string taken = "c0ffee00-3fc9-4e2a-9d1a-6e5b4c8f7a01", fresh = "c0ffee01-3fc9-4e2a-9d1a-6e5b4c8f7a01";
+  auto body = [&](const std::string& id, const std::string& name) {
+    return json{{"office_incident_id", id}, {"name", name}, {"date_incident", "2026-03-01"},
+                {"tenant_id", o["project_id"]}, {"subtenant_id", o["office_id"]}};
+  };
+  engine->create("incident", body(taken, "first"));
+  const int64_t before = footprint();
+  auto refused = [&](const std::vector<json>& bodies) -> Error {
+    try {
+      engine->create_many("incident", bodies);
+    } catch (const Error& e) {
+      return e;
+    }
+    ADD_FAILURE() << "created";
+    return Error(Code::ok, "");
+  };
+  Error live = refused({body(fresh, "a"), body(taken, "b")});
+  EXPECT_EQ(live.code(), Code::conflict);
+  EXPECT_EQ(fields_of(live), std::vector<std::string>{"[1].office_incident_id"});
+  Error twice = refused({body(fresh, "a"), body(fresh, "b")});
+  EXPECT_EQ(twice.code(), Code::conflict);
+  EXPECT_EQ(fields_of(twice), std::vector<std::string>{"[1].office_incident_id"});
+  Error both = refused({body(taken, "")});  // a blank name too: the taken id goes first
+  EXPECT_EQ(both.code(), Code::conflict);
+  EXPECT_EQ(footprint(), before);
+  EXPECT_FALSE(engine->get("incident", fresh));
+
+  // Deleted here (synced first, so the delete is pending): a pending delete holds the id.
+  auto& s = *hse::engine::internals(*engine).state;
+  {
+    std::lock_guard lock(s.mu);
+    s.journal.erase_row("incident", taken);
+    auto m = *s.replica.meta(schema::entity("incident"), taken);
+    m.state = engine::store::SyncState::synced;
+    m.journal_seq.reset();
+    m.base_hash = "pushed";
+    s.replica.set_meta(schema::entity("incident"), taken, m);
+  }
+  engine->remove("incident", taken);
+  EXPECT_EQ(refused({body(fresh, "a"), body(taken, "b")}).code(), Code::conflict);
+  // Once the delete is pushed, the id may be created again, after its tombstone.
+  {
+    std::lock_guard lock(s.mu);
+    s.journal.erase(*s.journal.pending_delete("incident", taken));
+  }
+  ASSERT_EQ(engine->create_many("incident", {body(fresh, "a"), body(taken, "again")}).size(), 2u);
+  auto h = engine->history("incident", taken);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[1].op, "delete");
+  EXPECT_EQ(h[2].op, "create");
+  EXPECT_EQ(h[2].version, h[1].version + 1);
+}

@@ -296,7 +296,7 @@ TEST(Migrations, Version5JournalIsFoundByRowInVersion6) {
   }
   auto engine = engine::Engine::open(path);
   auto& s = *hse::engine::internals(*engine).state;
-  EXPECT_EQ(engine::store::schema_version(s.db), 6);
+  EXPECT_EQ(engine::store::schema_version(s.db), engine::store::kSchemaVersion);
   EXPECT_EQ(s.db.raw().execAndGet("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'journal_row'").getInt(), 0);
 
   auto of_a = s.journal.list({.entity = "project", .id = a});
@@ -311,7 +311,7 @@ TEST(Migrations, Version5JournalIsFoundByRowInVersion6) {
   std::string plan;
   SQLite::Statement explain(s.db.raw(),
                             "EXPLAIN QUERY PLAN SELECT seq FROM journal WHERE substr(id, -8) = substr(?2, -8) "
-                            "AND entity = ?1 AND +id = ?2 ORDER BY seq");
+                            "AND indexed AND entity = ?1 AND +id = ?2 ORDER BY seq");
   while (explain.executeStep()) plan += explain.getColumn(3).getString() + "\n";
   EXPECT_NE(plan.find("journal_row_tail"), std::string::npos) << plan;
 
@@ -319,6 +319,61 @@ TEST(Migrations, Version5JournalIsFoundByRowInVersion6) {
   EXPECT_TRUE(s.journal.list({.entity = "project", .id = a}).empty());
   ASSERT_EQ(s.journal.list({.entity = "project", .id = b}).size(), 1u);
   EXPECT_EQ(s.journal.list({.entity = "office", .id = a}).size(), 1u);
+}
+
+// Version 7 leaves a local create's entry out of the journal's index by row: its row
+// finds it. A version-6 replica's entries (all in that index) are found by row after
+// the upgrade, a row's create among them; a create made after it is found through its
+// row, and through the index once an edit follows it while it is in flight.
+TEST(Migrations, Version6JournalIsFoundByRowInVersion7) {
+  const std::string path = test::temp_path("v6");
+  const std::string a = "b5a7d602-3fc9-4e2a-9d1a-6e5b4c8f7a01";
+  {
+    engine::store::Database db(path);
+    engine::store::migrate(db, 6);
+    db.exec("INSERT INTO e_project (project_id, name, country, sync_state, journal_seq) VALUES "
+            "('" + a + "', 'Acme', 'IT', 'pending', 8)");
+    db.exec("INSERT INTO journal (seq, entity, id, op, state, created_at) VALUES "
+            "(7, 'project', '" + a + "', 'create', 'in_flight', 1), "
+            "(8, 'project', '" + a + "', 'update', 'pending', 1)");
+  }
+  auto engine = engine::Engine::open(path);
+  auto& s = *hse::engine::internals(*engine).state;
+  ASSERT_EQ(engine::store::schema_version(s.db), 7);
+  EXPECT_EQ(s.db.raw().execAndGet("SELECT COUNT(*) FROM journal WHERE indexed = 1").getInt(), 2);
+  auto of_a = s.journal.list({.entity = "project", .id = a});
+  ASSERT_EQ(of_a.size(), 2u);
+  EXPECT_EQ(of_a[0].seq, 7);
+  EXPECT_EQ(of_a[1].seq, 8);
+
+  // A create now: outside the index, found through its row.
+  json office = engine->create("office", {{"project_id", a}, {"name", "Rome North Site"}});
+  const std::string o = office["office_id"];
+  const int64_t create = s.journal.last_seq();
+  SQLite::Statement indexed(s.db.raw(), "SELECT indexed FROM journal WHERE seq = ?");
+  indexed.bind(1, create);
+  ASSERT_TRUE(indexed.executeStep());
+  EXPECT_EQ(indexed.getColumn(0).getInt(), 0);
+  auto of_o = s.journal.list({.entity = "office", .id = o});
+  ASSERT_EQ(of_o.size(), 1u);
+  EXPECT_EQ(of_o[0].seq, create);
+  // The index by row does not hold it: the lookup by the index alone misses it.
+  SQLite::Statement by_index(s.db.raw(), "SELECT COUNT(*) FROM journal WHERE substr(id, -8) = substr(?, -8) AND indexed");
+  by_index.bind(1, o);
+  by_index.executeStep();
+  EXPECT_EQ(by_index.getColumn(0).getInt(), 0);
+
+  // In flight, then edited: the row names the edit, and the index holds the create.
+  s.journal.set_state(create, engine::journal::State::in_flight);
+  engine->update("office", o, {{"name", "Rome South Site"}});
+  of_o = s.journal.list({.entity = "office", .id = o});
+  ASSERT_EQ(of_o.size(), 2u);
+  EXPECT_EQ(of_o[0].seq, create);
+  EXPECT_EQ(of_o[0].op, engine::journal::Op::create);
+  EXPECT_EQ(of_o[1].op, engine::journal::Op::update);
+  s.journal.erase_row("office", o);
+  EXPECT_TRUE(s.journal.list({.entity = "office", .id = o}).empty());
+  EXPECT_EQ(s.journal.list({.entity = "project", .id = a}).size(), 2u);
 }
 
 namespace {
