@@ -25,6 +25,7 @@ struct MRow {
 
 struct Model {
   int clients = 2;
+  Mode mode = Mode::in_process;  // over HTTP the faults add no latency (the network has its own)
   std::vector<MRow> rows;
   std::vector<json> policies;
   std::optional<MRow> last_server_edit;  // the row another API user last updated
@@ -356,7 +357,7 @@ struct SyncRound : Cmd {
   bool overlap = false;    // SimTransport::overlap_pages
   explicit SyncRound(const Model& m) {
     client = gen_client(m);
-    faults = gen_faults(Mode::in_process);
+    faults = gen_faults(m.mode);
     overlap = *rc::gen::inRange(0, 5).as("pages overlap?") == 0;
     int concurrent = m.rows.empty() ? 0 : *rc::gen::inRange(0, 5).as("concurrent edit?");
     if (concurrent == 4) {
@@ -446,7 +447,7 @@ struct CrashRound : Cmd {
     client = gen_client(m);
     at = *rc::gen::inRange(0, 40).as("crash at request");
     after = *rc::gen::arbitrary<bool>().as("after the server answered");
-    faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(Mode::in_process) : json::object();
+    faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(m.mode) : json::object();
   }
   void run(const Model&, Sut& s) const override {
     s.clients[client].transport->arm(at, after);
@@ -608,7 +609,7 @@ struct StorageFault : Cmd {
       nth = *rc::gen::inRange(1, 40).as("first failing write");
       count = *rc::gen::element(1, 3, -1).as("failing writes");
     }
-    faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(Mode::in_process) : json::object();
+    faults = *rc::gen::inRange(0, 3).as("faults too?") == 0 ? gen_faults(m.mode) : json::object();
   }
   void run(const Model&, Sut& s) const override {
     auto& st = *engine::internals(*s.clients[client].engine).state;
@@ -700,7 +701,7 @@ struct SetPolicy : Cmd {
   void show(std::ostream& os) const override { os << "client " << client << " reopens with policies " << policies.dump(); }
 };
 
-inline auto command_generator(bool http) {
+inline auto command_generator() {
   return rc::state::gen::execOneOfWithArgs<LocalCreate, LocalCreate, LocalCreate, LocalUpdate, LocalUpdate,
                                            LocalUpdate, LocalDelete, ServerEdit, ServerEdit, SyncRound, SyncRound,
                                            SyncRound, SyncRound, CrashRound, PoisonRound, TokenExpiry, StorageFault,

@@ -5,6 +5,7 @@ namespace hse::prop {
 Model initial_model(const Sut& s) {
   Model m;
   m.clients = static_cast<int>(s.clients.size());
+  m.mode = s.mode;
   m.policies.assign(m.clients, json::object());
   return m;
 }
@@ -29,7 +30,7 @@ void run_history(Mode mode, int clients) {
   Sut sut(mode, clients, seed);
   Model model = initial_model(sut);
   seed_server(sut, model);
-  const auto commands = *rc::state::gen::commands(model, command_generator(mode == Mode::http));
+  const auto commands = *rc::state::gen::commands(model, command_generator());
   RC_CLASSIFY(commands.size() < 10, "under 10 commands");
   RC_CLASSIFY(commands.size() >= 10 && commands.size() < 40, "10 to 39 commands");
   RC_CLASSIFY(commands.size() >= 40, "40 commands or more");
