@@ -22,7 +22,8 @@ namespace {
 struct Canonical {
   std::vector<const schema::Field*> sorted;
   std::vector<size_t> index;          // by sorted index: the field's index in e.fields
-  std::vector<std::string> key_text;  // by sorted index
+  std::vector<std::string> key_text;  // by sorted index: ,"name": (the first one's comma becomes '{')
+  std::vector<bool> hashed;           // by sorted index: false for parent_active (see content_hash)
 };
 
 const Canonical& canonical(const schema::Entity& e) {
@@ -40,7 +41,10 @@ const Canonical& canonical(const schema::Entity& e) {
     std::sort(slot->index.begin(), slot->index.end(),
               [&e](size_t a, size_t b) { return e.fields[a].name < e.fields[b].name; });
     for (size_t i : slot->index) slot->sorted.push_back(&e.fields[i]);
-    for (const auto* f : slot->sorted) slot->key_text.push_back(json(f->name).dump() + ":");
+    for (const auto* f : slot->sorted) {
+      slot->key_text.push_back("," + json(f->name).dump() + ":");
+      slot->hashed.push_back(f->name != "parent_active");
+    }
   }
   last_entity = &e;
   last = slot.get();
@@ -57,10 +61,15 @@ class SortedWalk {
       end_ = row.get_ref<const json::object_t&>().end();
     }
   }
-  // Fields must be asked for in sorted order.
+  // Fields must be asked for in sorted order. One comparison a key: a row's keys are
+  // mostly the catalog's, so most fields are found at the first key looked at.
   const json* next(const std::string& name) {
-    while (it_ != end_ && it_->first < name) ++it_;
-    return it_ != end_ && it_->first == name ? &it_->second : nullptr;
+    for (; it_ != end_; ++it_) {
+      const int c = it_->first.compare(name);
+      if (c == 0) return &(it_++)->second;
+      if (c > 0) return nullptr;
+    }
+    return nullptr;
   }
 
  private:
@@ -219,15 +228,11 @@ void canonical_row(const schema::Entity& e, const json& row, CanonicalRow& out) 
   out.spans.assign(n, {0, 0});
   out.in_text.assign(n, false);
   SortedWalk walk(row);
-  bool first = true;
   for (size_t i = 0; i < c.sorted.size(); ++i) {
-    const schema::Field& f = *c.sorted[i];
     const size_t at = c.index[i];
-    const json* v = walk.next(f.name);
+    const json* v = walk.next(c.sorted[i]->name);
     out.values[at] = v;
-    if (f.name == "parent_active") continue;
-    out.text += first ? '{' : ',';
-    first = false;
+    if (!c.hashed[i]) continue;
     out.text += c.key_text[i];
     const size_t from = out.text.size();
     if (v) append_value(out.text, *v);
@@ -235,7 +240,9 @@ void canonical_row(const schema::Entity& e, const json& row, CanonicalRow& out) 
     out.spans[at] = {from, out.text.size() - from};
     out.in_text[at] = true;
   }
-  out.text += first ? "{}" : "}";
+  if (out.text.empty()) out.text = "{";
+  else out.text[0] = '{';
+  out.text += '}';
 }
 
 std::string CanonicalRow::hash() const {
