@@ -104,10 +104,15 @@ int Process::stop(int sig, std::chrono::milliseconds timeout) {
   return -1;
 }
 
+std::string emulator_path() {
+  const char* dir = std::getenv("HSE_EMULATOR_BIN_DIR");
+  return dir && *dir ? std::string(dir) + "/hse-emulator" : bin_path("hse-emulator");
+}
+
 EmulatorProcess start_emulator(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   std::vector<std::string> all = {"--port", "0"};
   all.insert(all.end(), args.begin(), args.end());
-  Process p(bin_path("hse-emulator"), all);
+  Process p(emulator_path(), all);
   std::string line = p.wait_for_line("listening on 127.0.0.1:", timeout);
   auto port = static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
   return EmulatorProcess{std::move(p), port};

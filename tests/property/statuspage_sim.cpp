@@ -10,6 +10,12 @@ namespace {
 const char* kIncident = "statuspage_incident";
 const char* kComment = "statuspage_comment";
 
+// An incident's status and its state dates: a transition sets its date and clears the
+// later ones, so the server refuses them together and a decision on one decides all.
+bool state_field(const std::string& f) {
+  return f == "status" || f == "investigation_date" || f == "stable_date" || f == "resolve_date";
+}
+
 std::string who(int writer) { return writer < 0 ? "server user" : "client " + std::to_string(writer); }
 
 std::string url_encode(const std::string& s) {
@@ -290,7 +296,7 @@ void check_statuspage(SpWorld& w, bool final) {
           HSE_PROP_FAIL(rejection_earned, "a valid write was refused by the server: " + where);
         for (const auto& err : entry.errors) {
           const std::string f = err.value("field", "");
-          if (f != "status" && f != "investigation_date" && f != "stable_date" && f != "resolve_date")
+          if (!state_field(f))
             HSE_PROP_FAIL(rejection_earned, "an update refused for something else than its state: " + where);
         }
       }
@@ -408,11 +414,7 @@ void check_statuspage(SpWorld& w, bool final) {
         if (x.field.empty()) return true;
         continue;
       }
-      // An incident's status and its state dates go together (a transition sets its
-      // date and clears the later ones): a decision on one of them decides them all.
-      auto state_field = [](const std::string& f) {
-        return f == "status" || f == "investigation_date" || f == "stable_date" || f == "resolve_date";
-      };
+      // A decision on the status or one state date decides them all (state_field).
       if (!x.field.empty() && x.field != *field && !(state_field(x.field) && state_field(*field))) continue;
       for (const auto& side : x.sides)
         if (side.value(*field, json()) == a.fields.at(*field)) return true;

@@ -2,7 +2,8 @@
 
 The package under test is the installed one (ctest installs it into a venv, see
 tests/bindings/python_venv_test.sh); the library comes from $HSESYNC_LIB and the
-emulator from $HSE_BIN_DIR (ctest sets both)."""
+emulator from $HSE_BIN_DIR (ctest sets both), or from $HSE_EMULATOR_BIN_DIR when set
+(CI's sanitizer runs: see adapters/emulator/process.hpp)."""
 import os
 import subprocess
 
@@ -19,7 +20,7 @@ def replica(tmp_path):
 def start_emulator(*extra):
     """An hse-emulator serving the demo data set with token TOKEN and `extra` options:
     (process, base URL). The caller stops it (stop_emulator)."""
-    bin_dir = os.environ.get("HSE_BIN_DIR")
+    bin_dir = os.environ.get("HSE_EMULATOR_BIN_DIR") or os.environ.get("HSE_BIN_DIR")
     if not bin_dir:
         pytest.fail("HSE_BIN_DIR is not set (run through ctest)")
     proc = subprocess.Popen([os.path.join(bin_dir, "hse-emulator"), "--port", "0", "--demo", "--token", TOKEN,
