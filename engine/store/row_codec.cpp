@@ -22,8 +22,7 @@ namespace {
 struct Canonical {
   std::vector<const schema::Field*> sorted;
   std::vector<size_t> index;          // by sorted index: the field's index in e.fields
-  std::vector<std::string> key_text;  // by sorted index: ,"name": (the first one's comma becomes '{')
-  std::vector<bool> hashed;           // by sorted index: false for parent_active (see content_hash)
+  std::vector<std::string> key_text;  // by sorted index
 };
 
 const Canonical& canonical(const schema::Entity& e) {
@@ -41,10 +40,7 @@ const Canonical& canonical(const schema::Entity& e) {
     std::sort(slot->index.begin(), slot->index.end(),
               [&e](size_t a, size_t b) { return e.fields[a].name < e.fields[b].name; });
     for (size_t i : slot->index) slot->sorted.push_back(&e.fields[i]);
-    for (const auto* f : slot->sorted) {
-      slot->key_text.push_back("," + json(f->name).dump() + ":");
-      slot->hashed.push_back(f->name != "parent_active");
-    }
+    for (const auto* f : slot->sorted) slot->key_text.push_back(json(f->name).dump() + ":");
   }
   last_entity = &e;
   last = slot.get();
@@ -61,15 +57,10 @@ class SortedWalk {
       end_ = row.get_ref<const json::object_t&>().end();
     }
   }
-  // Fields must be asked for in sorted order. One comparison a key: a row's keys are
-  // mostly the catalog's, so most fields are found at the first key looked at.
+  // Fields must be asked for in sorted order.
   const json* next(const std::string& name) {
-    for (; it_ != end_; ++it_) {
-      const int c = it_->first.compare(name);
-      if (c == 0) return &(it_++)->second;
-      if (c > 0) return nullptr;
-    }
-    return nullptr;
+    while (it_ != end_ && it_->first < name) ++it_;
+    return it_ != end_ && it_->first == name ? &it_->second : nullptr;
   }
 
  private:
@@ -228,11 +219,15 @@ void canonical_row(const schema::Entity& e, const json& row, CanonicalRow& out) 
   out.spans.assign(n, {0, 0});
   out.in_text.assign(n, false);
   SortedWalk walk(row);
+  bool first = true;
   for (size_t i = 0; i < c.sorted.size(); ++i) {
+    const schema::Field& f = *c.sorted[i];
     const size_t at = c.index[i];
-    const json* v = walk.next(c.sorted[i]->name);
+    const json* v = walk.next(f.name);
     out.values[at] = v;
-    if (!c.hashed[i]) continue;
+    if (f.name == "parent_active") continue;
+    out.text += first ? '{' : ',';
+    first = false;
     out.text += c.key_text[i];
     const size_t from = out.text.size();
     if (v) append_value(out.text, *v);
@@ -240,9 +235,7 @@ void canonical_row(const schema::Entity& e, const json& row, CanonicalRow& out) 
     out.spans[at] = {from, out.text.size() - from};
     out.in_text[at] = true;
   }
-  if (out.text.empty()) out.text = "{";
-  else out.text[0] = '{';
-  out.text += '}';
+  out.text += first ? "{}" : "}";
 }
 
 std::string CanonicalRow::hash() const {
