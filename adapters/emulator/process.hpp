@@ -54,9 +54,8 @@ class Process {
 
 // The hse-emulator to start: from $HSE_EMULATOR_BIN_DIR when set, else the build's.
 // CI's sanitizer runs point it at the plain build: there the emulator is the server
-// the client tests talk to, not what they test, and under ASan at -O0 it made
-// sync_integration_test take 250 s instead of 33 s. The emulator's own tests run
-// without it, so its sanitized build is still tested.
+// the client tests talk to, not what they test, and a sanitized one only slows them.
+// The emulator's own tests run without it, so its sanitized build is still tested.
 std::string emulator_path();
 
 // A running hse-emulator on 127.0.0.1 and the port it chose.
