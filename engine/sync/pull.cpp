@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <span>
 #include <unordered_set>
 
 #include "engine/store/migrations.hpp"
@@ -118,8 +119,8 @@ void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& pag
 // key index again to the WAL, and a commit per page cost the bootstrap's applying
 // thread about 5% more CPU (bench_sync). The replica stays locked for the window's
 // rows: 4,000 at the default settings.
-void apply_window(SyncContext& ctx, const schema::Entity& e, const std::vector<RemotePage>& pages,
-                  const std::vector<int>& numbers, int page_count, SeenIds& seen, PageWriter& w) {
+void apply_window(SyncContext& ctx, const schema::Entity& e, std::span<const RemotePage> pages,
+                  std::span<const int> numbers, int page_count, SeenIds& seen, PageWriter& w) {
   ctx.check_cancel();
   {
     std::lock_guard lock(ctx.s.mu);
@@ -222,7 +223,8 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   // Sized from the count the server announced, up to 2M ids (32 MB): it may say anything.
   SeenIds seen(size_t(std::clamp(page1.total_count, 0, 2'000'000)));
   PageWriter writer;
-  apply_window(ctx, e, {page1}, {1}, pages, seen, writer);
+  const int page_one = 1;
+  apply_window(ctx, e, {&page1, 1}, {&page_one, 1}, pages, seen, writer);  // page 1 not copied
   // The next window is fetched while this one is applied: the network and the
   // replica work at the same time; at most three windows are held in memory (the one
   // applied last until the next fetch frees it).
