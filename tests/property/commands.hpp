@@ -469,7 +469,10 @@ struct CrashRound : Cmd {
 // once the server takes it again). Meanwhile nothing unrelated waits behind it: once
 // a round has run, every entry older than that round is gone, or is of a row that
 // holds entries back (the poisoned row, one in conflict, one with a refused or
-// blocked entry) or of a row referencing or referenced by one [blocked-waits].
+// blocked entry) or of a row referencing or referenced by one [blocked-waits]. An
+// entry left for that reason holds back the later entries related to its row in
+// turn: the engine's waits chain in journal order (an incident's delete behind its
+// project's delete, behind an office's delete whose conflict waits for the app).
 struct PoisonRound : Cmd {
   int client;
   MRow row;
@@ -507,13 +510,16 @@ struct PoisonRound : Cmd {
       if (e.state == State::held) reach(Reached::held);
       if (e.state == State::rejected || e.state == State::held || e.state == State::blocked) stuck.insert({e.entity, e.id});
     }
-    for (const auto& e : journal) {
+    for (const auto& e : journal) {  // in seq order
       if (std::getenv("HSE_SP_DEBUG")) std::cerr << "  poison: after the rounds " << e.to_json().dump() << "\n";
       const Row at{e.entity, e.id};
       if (e.seq > before_last || stuck.count(at)) continue;
       bool waits = false;
       for (const auto& other : stuck) waits = waits || related(eng, at, other);
-      if (waits) continue;
+      if (waits) {
+        stuck.insert(at);
+        continue;
+      }
       HSE_PROP_FAIL(blocked_waits, "client " + std::to_string(client) + " journal entry " + e.to_json().dump() +
                                        " was not sent in a round with no fault but " + row.entity + " " + row.id +
                                        "'s refusals, and waits on no row it is related to");
