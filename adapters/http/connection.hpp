@@ -71,6 +71,7 @@ class Connection {
   asio::io_context ioc_;
   std::optional<beast::tcp_stream> plain_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
+  static constexpr std::size_t kReadBytes = 64 * 1024;  // one read's most
   beast::flat_buffer buffer_;
   bool reusable_ = false;
   std::size_t exchanges_ = 0;
