@@ -170,9 +170,11 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   const std::string id = key->get<std::string>();
   // Hashed straight from the page's row (the same hash as over its normalized copy):
   // an unchanged row, most of a re-sync, is never copied.
-  const std::string hash = store::content_hash(e, server_in);
+  thread_local store::CanonicalRow canonical;
+  store::canonical_row(e, server_in, canonical);
   auto meta = s.replica.meta(e, id);
-  if (meta && meta->base_hash == hash) return Applied::unchanged;
+  if (meta && meta->base_hash && canonical.hashes_to(*meta->base_hash)) return Applied::unchanged;
+  const std::string hash = canonical.hash();
   const json server = store::normalize(e, server_in);
   if (!meta) {
     // Deleted here and not pushed yet: the push decides (delete against a remote edit).

@@ -54,38 +54,6 @@ TEST_F(History, DeleteKeepsTheLastRowInHistory) {
   EXPECT_EQ(h[1].op, "delete");
 }
 
-// content_hash streams the canonical bytes instead of building a normalized copy; the
-// hashes replicas stored before must not change (a changed hash would make every
-// pulled row look edited on the server). The reference is the old formula.
-TEST(ContentHash, EqualsTheHashOfTheNormalizedRowsDump) {
-  auto reference = [](const schema::Entity& e, const json& row) {
-    json fields = engine::store::normalize(e, row);
-    fields.erase("parent_active");
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char ch : fields.dump()) {
-      h ^= ch;
-      h *= 1099511628211ull;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return std::string(buf);
-  };
-  for (const auto& e : schema::entities()) {
-    json full = json::object(), sparse = json::object();
-    int i = 0;
-    for (const auto& f : e.fields) {
-      ++i;
-      json v = i % 4 == 0 ? json(i) : i % 4 == 1 ? json("va\"l\u00e8 " + f.name) : i % 4 == 2 ? json(true) : json::array({1, "x"});
-      full[f.name] = v;
-      if (i % 2) sparse[f.name] = v;
-    }
-    full["not_a_field"] = "ignored";
-    for (const json& row : {full, sparse, json::object()})
-      EXPECT_EQ(engine::store::content_hash(e, row), reference(e, row)) << e.name << " " << row.dump();
-    EXPECT_NE(engine::store::content_hash(e, full), engine::store::content_hash(e, sparse)) << e.name;
-  }
-}
-
 // The clock going back (a phone's time corrected, a VM restored) never makes a
 // version end before it begins: the next one starts where the last one did.
 TEST_F(History, AClockGoingBackKeepsVersionsInOrder) {

@@ -5,6 +5,8 @@
 // twice or is deleted here while the scan runs.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "engine/engine_impl.hpp"
 #include "engine/sync/replica_state.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
@@ -121,6 +123,42 @@ TEST_F(BootstrapPages, ARowDeletedHereDuringTheScanIsNotWrittenBack) {
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(many->get("incident", id_of(i))) << i;
   sync_ok(*many);
   expect_converged(*many);
+}
+
+// A replica made before the hash had its marker holds FNV-1a hashes (16 hex digits).
+// A re-sync still finds those rows unchanged: nothing rewritten, no version added;
+// a row the server changed is written, under the new form.
+TEST_F(BootstrapPages, AnOlderFormOfTheHashStillMeansUnchanged) {
+  put_incidents(4);
+  auto replica = open("older");
+  sync_ok(*replica);
+  const auto& e = schema::entity("incident");
+  auto& st = state(*replica);
+  for (int i = 0; i < 4; ++i) {
+    const json row = engine::store::normalize(e, *server->row("incident", id_of(i)));
+    json fields = row;
+    fields.erase("parent_active");
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char ch : fields.dump()) h = (h ^ ch) * 1099511628211ull;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    auto m = st.replica.meta(e, id_of(i));
+    ASSERT_TRUE(m && m->base_hash && m->base_hash->front() == 'm');
+    m->base_hash = buf;
+    st.replica.set_meta(e, id_of(i), *m);
+  }
+  json changed = *server->row("incident", id_of(3));
+  changed["description"] = "changed on the server";
+  server->put("incident", changed);
+  json report = sync_ok(*replica);
+  EXPECT_EQ(report["stats"]["pulled"].get<int>(), 1);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(replica->history("incident", id_of(i)).size(), 1u) << i;
+    EXPECT_EQ(st.replica.meta(e, id_of(i))->base_hash->size(), 16u) << i;  // left as it was
+  }
+  EXPECT_EQ(replica->history("incident", id_of(3)).size(), 2u);
+  EXPECT_EQ(*st.replica.meta(e, id_of(3))->base_hash, engine::store::content_hash(e, changed));
+  EXPECT_EQ((*replica->get("incident", id_of(3)))["description"], "changed on the server");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The pull's content hash is computed straight from a page's row (row_codec.cpp),
 // without the normalized copy it is defined over. Replicas store these hashes
 // (base_hash): a different value would make every row of the next re-sync "changed".
-// Here the fast form is checked against the definition, byte for byte.
+// Here the fast form is checked against the definition, byte for byte, and the older
+// form replicas kept (FNV-1a 64) is still recognised.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -16,19 +17,50 @@ namespace {
 
 using json = nlohmann::json;
 
-// The definition: FNV-1a 64 over normalize(row).dump() without parent_active.
-std::string defined_hash(const schema::Entity& e, const json& row) {
+// The bytes hashed: normalize(row).dump() without parent_active.
+std::string canonical_bytes(const schema::Entity& e, const json& row) {
   json fields = json::object();
   for (const auto& f : e.fields) fields[f.name] = row.is_object() && row.contains(f.name) ? row[f.name] : json();
   fields.erase("parent_active");
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char ch : fields.dump()) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
+  return fields.dump();
+}
+
+std::string hex(uint64_t h) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+// The definition: "m" and MurmurHash64A (seed 0) over those bytes, read as
+// little-endian words, written out here a byte at a time.
+std::string defined_hash(const schema::Entity& e, const json& row) {
+  const std::string bytes = canonical_bytes(e, row);
+  const uint64_t m = 0xc6a4a7935bd1e995ull;
+  uint64_t h = bytes.size() * m;
+  size_t i = 0;
+  auto word = [&bytes](size_t at, size_t n) {
+    uint64_t w = 0;
+    for (size_t b = 0; b < n; ++b) w |= uint64_t(static_cast<unsigned char>(bytes[at + b])) << (8 * b);
+    return w;
+  };
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t k = word(i, 8) * m;
+    k = (k ^ (k >> 47)) * m;
+    h = (h ^ k) * m;
+  }
+  if (i < bytes.size()) h = (h ^ word(i, bytes.size() - i)) * m;
+  h = (h ^ (h >> 47)) * m;
+  return "m" + hex(h ^ (h >> 47));
+}
+
+// What replicas stored before: FNV-1a 64 over the same bytes, no marker.
+std::string legacy_hash(const schema::Entity& e, const json& row) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : canonical_bytes(e, row)) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return hex(h);
 }
 
 // A value of some JSON kind, chosen by `r` (strings with quotes, escapes and UTF-8).
@@ -57,6 +89,10 @@ TEST(RowHash, EqualsTheHashOverTheNormalizedRow) {
       if (r.unit() < 0.3) row["not_a_catalog_field"] = some_value(r);  // dropped by normalize
       const std::string fast = engine::store::content_hash(e, row);
       ASSERT_EQ(fast, defined_hash(e, row)) << e.name << " " << row.dump();
+      engine::store::CanonicalRow c;
+      engine::store::canonical_row(e, row, c);
+      ASSERT_TRUE(c.hashes_to(fast)) << e.name;
+      ASSERT_TRUE(c.hashes_to(legacy_hash(e, row))) << e.name << " " << row.dump();
       // And the same over the normalized copy (what push and resolve hash).
       ASSERT_EQ(engine::store::content_hash(e, engine::store::normalize(e, row)), fast) << e.name;
       ++checked;
@@ -96,6 +132,20 @@ TEST(RowHash, ParentActiveDoesNotCountAndEveryOtherFieldDoes) {
     changed[f.name] = "changed";
     EXPECT_NE(engine::store::content_hash(e, changed), engine::store::content_hash(e, row)) << f.name;
   }
+}
+
+// A stored hash of other bytes matches in neither form.
+TEST(RowHash, AHashOfOtherBytesMatchesInNeitherForm) {
+  const auto& e = schema::entity("incident");
+  json row = {{"office_incident_id", "i1"}, {"name", "A"}}, other = {{"office_incident_id", "i1"}, {"name", "B"}};
+  engine::store::CanonicalRow c;
+  engine::store::canonical_row(e, row, c);
+  EXPECT_TRUE(c.hashes_to(defined_hash(e, row)));
+  EXPECT_TRUE(c.hashes_to(legacy_hash(e, row)));
+  EXPECT_FALSE(c.hashes_to(defined_hash(e, other)));
+  EXPECT_FALSE(c.hashes_to(legacy_hash(e, other)));
+  EXPECT_FALSE(c.hashes_to(legacy_hash(e, row).substr(1)));  // neither form
+  EXPECT_FALSE(c.hashes_to(""));
 }
 
 TEST(RowHash, NormalizeKeepsExactlyTheCatalogFields) {
