@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -187,6 +188,7 @@ TEST(EmulatorProcessTest, StopsCleanlyRightAfterAnnouncingItsPort) {
 
 TEST(EmulatorProcessTest, DbFileKeepsRowsAcrossRestarts) {
   const std::string db = ::testing::TempDir() + "emulator_restart_" + std::to_string(getpid()) + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);  // a reused pid's
   const std::string id = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
   {
     auto emu = start_emulator({"--db", db});

@@ -51,6 +51,7 @@ std::string temp_db(const std::string& name) {
   static int n = 0;
   auto p = std::filesystem::temp_directory_path() /
            ("hse_sp_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(n++) + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix);  // a reused pid's
   return p.string();
 }
 

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "engine/engine_impl.hpp"
@@ -15,10 +18,16 @@ namespace hse::test {
 
 using json = nlohmann::json;
 
+// In a directory of this process's own, made by mkdtemp. A directory named by the pid
+// was found again by a later process given the same pid (pid_max wraps in hours on a
+// busy machine), with files some tests leave: a "new" v1 file that was already at v7.
 inline std::string temp_path(const std::string& stem) {
   static int counter = 0;
-  auto dir = std::filesystem::temp_directory_path() / ("hsesync-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  static const std::filesystem::path dir = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hsesync-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+    return std::filesystem::path(pattern);
+  }();
   return (dir / (stem + "-" + std::to_string(++counter) + ".db")).string();
 }
 
