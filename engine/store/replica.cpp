@@ -435,6 +435,17 @@ std::vector<std::string> Replica::children(const schema::Entity& child, const st
   });
 }
 
+bool Replica::has_server_known(const schema::Entity& e, const std::string& field,
+                               const std::optional<std::string>& value) {
+  return storage_call("read scope", [&] {
+    std::string sql = "SELECT EXISTS (SELECT 1 FROM " + table_of(e) + " WHERE base_hash IS NOT NULL";
+    if (value) sql += " AND \"" + field + "\" = ?";
+    auto st = db_.prepare(sql + ")");
+    if (value) st->bind(1, *value);
+    return st->executeStep() && st->getColumn(0).getInt() != 0;
+  });
+}
+
 std::vector<std::string> Replica::server_known_ids(const schema::Entity& e, const std::string& field,
                                                    const std::optional<std::string>& value,
                                                    const std::function<bool(const std::string&)>& keep) {

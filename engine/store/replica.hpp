@@ -94,6 +94,8 @@ class Replica {
   std::vector<std::string> server_known_ids(const schema::Entity& e, const std::string& field,
                                             const std::optional<std::string>& value,
                                             const std::function<bool(const std::string&)>& keep = nullptr);
+  // Whether any row of `e` the server has seen is here (with `value`: whose `field` is `value`).
+  bool has_server_known(const schema::Entity& e, const std::string& field, const std::optional<std::string>& value);
 
   int64_t now() { return clock_.now_ms(); }
   Database& db() { return db_; }
