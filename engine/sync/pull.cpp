@@ -224,7 +224,8 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   // leaves server-known then came from its own pages (a round pushes before and after
   // its pull, not during it; a local write makes no row server-known), so there is
   // nothing to confirm afterwards and no id to keep. A bootstrap's memory then does
-  // not grow with its rows (16 bytes a row: 5 MB from 667k to 1M rows, bench_sync).
+  // not grow with its rows (16 bytes a row: bench_sync's peak RSS grew 3.3 MB from
+  // 667k to 1M rows, and none with this).
   bool first_scan;
   {
     std::lock_guard lock(ctx.s.mu);
