@@ -5,10 +5,9 @@
 // twice or is deleted here while the scan runs.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include "engine/engine_impl.hpp"
 #include "engine/sync/replica_state.hpp"
+#include "tests/unit/sync/legacy_hash.hpp"
 #include "tests/unit/sync/sync_fixture.hpp"
 
 namespace hse::test {
@@ -135,16 +134,9 @@ TEST_F(BootstrapPages, AnOlderFormOfTheHashStillMeansUnchanged) {
   const auto& e = schema::entity("incident");
   auto& st = state(*replica);
   for (int i = 0; i < 4; ++i) {
-    const json row = engine::store::normalize(e, *server->row("incident", id_of(i)));
-    json fields = row;
-    fields.erase("parent_active");
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char ch : fields.dump()) h = (h ^ ch) * 1099511628211ull;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     auto m = st.replica.meta(e, id_of(i));
     ASSERT_TRUE(m && m->base_hash && m->base_hash->front() == 'm');
-    m->base_hash = buf;
+    m->base_hash = legacy_hash(e, *server->row("incident", id_of(i)));
     st.replica.set_meta(e, id_of(i), *m);
   }
   json changed = *server->row("incident", id_of(3));

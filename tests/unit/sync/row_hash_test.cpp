@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "engine/store/row_codec.hpp"
 #include "schema/catalog.hpp"
+#include "tests/unit/sync/legacy_hash.hpp"
 
 namespace hse {
 namespace {
@@ -53,15 +54,7 @@ std::string defined_hash(const schema::Entity& e, const json& row) {
   return "m" + hex(h ^ (h >> 47));
 }
 
-// What replicas stored before: FNV-1a 64 over the same bytes, no marker.
-std::string legacy_hash(const schema::Entity& e, const json& row) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char ch : canonical_bytes(e, row)) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
-  return hex(h);
-}
+using test::legacy_hash;
 
 // A value of some JSON kind, chosen by `r` (strings with quotes, escapes and UTF-8).
 json some_value(Random& r) {
