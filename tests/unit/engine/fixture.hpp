@@ -18,17 +18,26 @@ namespace hse::test {
 
 using json = nlohmann::json;
 
-// In a directory of this process's own, made by mkdtemp. A directory named by the pid
-// was found again by a later process given the same pid (pid_max wraps in hours on a
-// busy machine), with files some tests leave: a "new" v1 file that was already at v7.
+// In a directory of this process's own, made by mkdtemp and removed at exit. A
+// directory named by the pid was found again by a later process given the same pid
+// (pid_max wraps in hours on a busy machine), with files some tests leave: a "new" v1
+// file that was already at v7.
 inline std::string temp_path(const std::string& stem) {
+  struct OwnDirectory {
+    std::filesystem::path path;
+    OwnDirectory() {
+      std::string pattern = (std::filesystem::temp_directory_path() / "hsesync-test-XXXXXX").string();
+      if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+      path = pattern;
+    }
+    ~OwnDirectory() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
   static int counter = 0;
-  static const std::filesystem::path dir = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hsesync-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-    return std::filesystem::path(pattern);
-  }();
-  return (dir / (stem + "-" + std::to_string(++counter) + ".db")).string();
+  static const OwnDirectory dir;
+  return (dir.path / (stem + "-" + std::to_string(++counter) + ".db")).string();
 }
 
 class EngineTest : public ::testing::Test {

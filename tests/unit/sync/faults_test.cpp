@@ -132,6 +132,35 @@ TEST_F(Faults, APullCutShortDeletesNothing) {
   EXPECT_EQ(small_pages->query("incident", {{"history", true}})["_meta"]["totalCount"], 0);
 }
 
+
+// A first scan keeps no ids and confirms nothing (pull.cpp): it is first when no row of
+// the scope is server-known, not when no scan of it has completed. One cut short after
+// page 1 left rows the server knew; the next scan must confirm the ones it then misses.
+TEST_F(Faults, AFirstScanCutShortIsNotFirstTheNextTime) {
+  for (int i = 0; i < 30; ++i) {
+    json r = incident_body("r" + std::to_string(i));
+    r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
+    server->put("incident", r);
+  }
+  auto small_pages = open("small", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 10}}}});
+  std::atomic<int> incident_lists = 0;
+  server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
+    if (op == "list" && entity == "incident" && ++incident_lists == 2)
+      throw RemoteError(Code::network, "cut after page 1", 0);
+  };
+  EXPECT_FALSE(small_pages->sync()["ok"].get<bool>());
+  server->on_call = nullptr;
+  // Page 1 (the first ten ids in key order) was written, and nothing after it.
+  ASSERT_EQ(small_pages->query("incident", {{"history", true}})["_meta"]["totalCount"], 10);
+  const std::string gone = server->rows["incident"].begin()->first;
+  ASSERT_TRUE(small_pages->get("incident", gone));
+  server->rows["incident"].erase(gone);
+  json report = sync_ok(*small_pages);
+  EXPECT_EQ(report["stats"]["deleted"], 1) << report;
+  EXPECT_FALSE(small_pages->get("incident", gone));
+  EXPECT_EQ(small_pages->query("incident", {{"history", true}})["_meta"]["totalCount"], 29);
+  EXPECT_GE(server->calls["view"], 1);  // the deletion was confirmed, not taken on trust
+}
 TEST_F(Faults, AnEditDuringThePushIsNotLost) {
   json i = a->create("incident", incident_body("racing"));
   const std::string id = i["office_incident_id"];
