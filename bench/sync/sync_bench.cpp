@@ -7,7 +7,9 @@
 //   bootstrap  the same scope into an empty replica through the engine (make_remote),
 //              each in a fresh child process so its peak RSS (ru_maxrss) is its own;
 //              the German scope (2/3 of the rows) shows how memory grows with rows;
-//   resync     a second round with nothing changed: seconds, rows written, requests,
+//   resync     a second round with nothing changed, of each scope in a child process
+//              of its own (its peak RSS: the ids a re-sync keeps grow with the scope),
+//              then of the big scope here: seconds, rows written, requests,
 //              the client's CPU seconds and the bytes the emulator wrote (resync_bytes),
 //              then once more with the emulator's gzip on (resync_bytes_gzip; the client
 //              always sends Accept-Encoding: gzip, the 4HSE documents do not say whether
@@ -168,6 +170,33 @@ int child_bootstrap(const std::string& url, const std::string& project, const Se
                    .dump()
             << std::endl;
   return 0;
+}
+
+// Child mode: one round of the replica `db` (its stored configuration), nothing changed
+// since its bootstrap; prints {rows_written, unchanged, peak_rss_mb, client_cpu_s}.
+int child_resync(const std::string& db) {
+  hse::engine::EngineOptions opts;
+  opts.remote_factory = hse::adapters::make_remote;
+  auto engine = hse::engine::Engine::open(db, json::object(), opts);
+  const double cpu0 = cpu_seconds();
+  json report = engine->sync();
+  const double cpu = cpu_seconds() - cpu0;
+  if (!report.value("ok", false)) {
+    std::cerr << "re-sync failed: " << report.dump() << "\n";
+    return 1;
+  }
+  std::cout << json{{"rows_written", report["stats"]["pulled"]}, {"unchanged", report["stats"]["unchanged"]},
+                    {"peak_rss_mb", peak_rss_mb()}, {"client_cpu_s", cpu}}
+                   .dump()
+            << std::endl;
+  return 0;
+}
+
+json run_child_resync(const std::string& db) {
+  hse::adapters::emulator::Process child(fs::read_symlink("/proc/self/exe").string(), {"--child-resync", db});
+  std::string line = child.wait_for_line("{", std::chrono::minutes(60));
+  child.stop(SIGTERM, std::chrono::seconds(30));
+  return json::parse(line);
 }
 
 json run_child(const std::string& url, const std::string& project, const Settings& s, const std::string& db) {
@@ -400,6 +429,7 @@ double env_scale(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  if (argc == 3 && std::string(argv[1]) == "--child-resync") return child_resync(argv[2]);
   if (argc == 7 && std::string(argv[1]) == "--child-bootstrap")
     return child_bootstrap(argv[2], argv[3], {std::stoi(argv[4]), std::stoi(argv[5])}, argv[6]);
   // The floor alone against a running emulator (for profiling beside --child-bootstrap).
@@ -485,8 +515,17 @@ int main(int argc, char** argv) try {
           (big_boot["peak_rss_mb"].get<double>() - small_boot["peak_rss_mb"].get<double>()) * 100'000.0 /
               double(big_boot["rows"].get<long>() - small_boot["rows"].get<long>())}});
 
-  // Re-sync with nothing changed: as the documented server answers (no compression),
-  // then with the emulator's gzip on.
+  // Re-sync with nothing changed, each scope in a child: its memory against the rows.
+  json small_re = run_child_resync((dir / "small.db").string());
+  json big_re = run_child_resync((dir / "big.db").string());
+  print({{"bench", "sync"}, {"step", "resync_memory"}, {"rows_small", small_boot["rows"]},
+         {"peak_rss_mb_small", small_re["peak_rss_mb"]}, {"client_cpu_s_small", small_re["client_cpu_s"]},
+         {"rows_big", big_boot["rows"]}, {"peak_rss_mb_big", big_re["peak_rss_mb"]},
+         {"client_cpu_s_big", big_re["client_cpu_s"]},
+         {"rows_written", small_re["rows_written"].get<long>() + big_re["rows_written"].get<long>()}});
+
+  // Re-sync with nothing changed here: as the documented server answers (no
+  // compression), then with the emulator's gzip on.
   hse::engine::EngineOptions opts;
   opts.remote_factory = hse::adapters::make_remote;
   auto engine = hse::engine::Engine::open((dir / "big.db").string(), json::object(), opts);
@@ -494,7 +533,8 @@ int main(int argc, char** argv) try {
   get_json(admin, "POST", "/_admin/gzip", R"({"enabled":true})");
   json re_gz = resync(*engine, admin);
   get_json(admin, "POST", "/_admin/gzip", R"({"enabled":false})");
-  const long resync_written = re["rows_written"].get<long>() + re_gz["rows_written"].get<long>();
+  const long resync_written = re["rows_written"].get<long>() + re_gz["rows_written"].get<long>() +
+                             small_re["rows_written"].get<long>() + big_re["rows_written"].get<long>();
   print({{"bench", "sync"}, {"step", "resync"}, {"seconds", re["seconds"]}, {"client_cpu_s", re["client_cpu_s"]},
          {"rows_written", re["rows_written"]}, {"unchanged", re["unchanged"]}, {"requests", re["requests"]},
          {"bytes", re["bytes"]}, {"gzip_seconds", re_gz["seconds"]}, {"gzip_client_cpu_s", re_gz["client_cpu_s"]},
@@ -513,6 +553,8 @@ int main(int argc, char** argv) try {
                    {"peak_rss_mb", big_boot["peak_rss_mb"]},
                    {"resync_s", re["seconds"]},
                    {"resync_client_cpu_s", re["client_cpu_s"]},
+                   {"resync_peak_rss_mb_small", small_re["peak_rss_mb"]},
+                   {"resync_peak_rss_mb", big_re["peak_rss_mb"]},
                    {"resync_rows_written", resync_written},
                    {"resync_requests", re["requests"]},
                    {"resync_bytes", re["bytes"]},
