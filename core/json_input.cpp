@@ -58,15 +58,46 @@ std::string too_deep(int max_depth) {
   return "nests arrays and objects deeper than " + std::to_string(max_depth) + " levels";
 }
 
+// nlohmann's DOM builder, stopping the parse at the first array or object deeper than
+// the limit: the value is never built that deep, and the text is read once (a scan of
+// its depth before the parse was 3-5% of a pull's client CPU, bench_sync).
+class BoundedDomBuilder : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+  using Builder = nlohmann::detail::json_sax_dom_parser<nlohmann::json>;
+
+ public:
+  BoundedDomBuilder(nlohmann::json& root, int max_depth) : Builder(root), max_depth_(max_depth) {}
+  // The parser calls these on this type, not through the base: hiding them is enough.
+  bool start_object(std::size_t n) { return deeper() && Builder::start_object(n); }
+  bool start_array(std::size_t n) { return deeper() && Builder::start_array(n); }
+  bool end_object() { return --depth_, Builder::end_object(); }
+  bool end_array() { return --depth_, Builder::end_array(); }
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool deeper() {
+    too_deep_ = ++depth_ > max_depth_;
+    return !too_deep_;
+  }
+  int max_depth_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
 }  // namespace
 
 nlohmann::json parse_json(std::string_view text, const std::string& what, Code code, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes)
     refuse(code, what, "is " + std::to_string(text.size()) + " bytes, more than the limit of " +
                            std::to_string(limits.max_bytes));
-  if (json_text_depth(text, limits.max_depth) > limits.max_depth) refuse(code, what, too_deep(limits.max_depth));
   try {
-    return nlohmann::json::parse(text);
+    nlohmann::json value;
+    BoundedDomBuilder builder(value, limits.max_depth);
+    // The parser itself, not json::sax_parse, which builds the binary formats' readers
+    // too: parse_json took 10-18% less CPU this way over a 400 KB page (40 parses).
+    auto input = nlohmann::detail::input_adapter(text.data(), text.data() + text.size());
+    if (!nlohmann::detail::parser<nlohmann::json, decltype(input)>(std::move(input)).sax_parse(&builder, true))
+      refuse(code, what, builder.too_deep() ? too_deep(limits.max_depth) : std::string("is not valid JSON"));
+    return value;
   } catch (const nlohmann::json::parse_error& e) {
     refuse(code, what, "is not valid JSON: " + reason(e.what()) + " at byte " + std::to_string(e.byte));
   } catch (const nlohmann::json::out_of_range&) {

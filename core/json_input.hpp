@@ -3,8 +3,8 @@
 // exhausting the stack or the memory. nlohmann's parser is iterative, but copying,
 // comparing and dumping a value recurse once per level: tens of thousands of nested
 // arrays crash the process later, far from where they came in. Depth is therefore
-// checked before a value is built, and again (without recursion) on values a C++
-// caller hands in already built.
+// checked as the text is parsed, before a value that deep is built, and again
+// (without recursion) on values a C++ caller hands in already built.
 // Thread-safe: free functions over values.
 #pragma once
 

@@ -43,7 +43,7 @@ TEST(JsonInput, ValueDepthNeedsNoRecursion) {
   EXPECT_THROW(hse::check_json_depth(deep, "row"), Error);
 }
 
-TEST(JsonInput, DeepNestingIsRefusedBeforeParsing) {
+TEST(JsonInput, DeepNestingIsRefusedBeforeItIsBuilt) {
   for (char open : {'[', '{'}) {
     std::string text = open == '[' ? nested(200000) : [] {
       std::string s;
