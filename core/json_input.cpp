@@ -92,8 +92,9 @@ nlohmann::json parse_json(std::string_view text, const std::string& what, Code c
   try {
     nlohmann::json value;
     BoundedDomBuilder builder(value, limits.max_depth);
-    // The parser itself, not json::sax_parse, which builds the binary formats' readers
-    // too: parse_json took 10-18% less CPU this way over a 400 KB page (40 parses).
+    // The parser itself: through json::sax_parse (which builds the binary formats'
+    // readers too) parse_json was slower than the scan and parse it replaces, over a
+    // 400 KB page; called directly, 10-18% faster.
     auto input = nlohmann::detail::input_adapter(text.data(), text.data() + text.size());
     if (!nlohmann::detail::parser<nlohmann::json, decltype(input)>(std::move(input)).sax_parse(&builder, true))
       refuse(code, what, builder.too_deep() ? too_deep(limits.max_depth) : std::string("is not valid JSON"));

@@ -132,7 +132,6 @@ TEST_F(Faults, APullCutShortDeletesNothing) {
   EXPECT_EQ(small_pages->query("incident", {{"history", true}})["_meta"]["totalCount"], 0);
 }
 
-
 // A first scan keeps no ids and confirms nothing (pull.cpp): it is first when no row of
 // the scope is server-known, not when no scan of it has completed. One cut short after
 // page 1 left rows the server knew; the next scan must confirm the ones it then misses.
