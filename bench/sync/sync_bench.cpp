@@ -192,23 +192,21 @@ int child_resync(const std::string& db) {
   return 0;
 }
 
-json run_child_resync(const std::string& db) {
-  hse::adapters::emulator::Process child(fs::read_symlink("/proc/self/exe").string(), {"--child-resync", db});
+// This program again in a child mode; its one JSON line.
+json run_self(const std::vector<std::string>& args) {
+  hse::adapters::emulator::Process child(fs::read_symlink("/proc/self/exe").string(), args);
   std::string line = child.wait_for_line("{", std::chrono::minutes(60));
   child.stop(SIGTERM, std::chrono::seconds(30));
   return json::parse(line);
 }
 
+json run_child_resync(const std::string& db) { return run_self({"--child-resync", db}); }
+
 json run_child(const std::string& url, const std::string& project, const Settings& s, const std::string& db) {
   fs::remove(db);
   fs::remove(db + "-wal");
   fs::remove(db + "-shm");
-  hse::adapters::emulator::Process child(fs::read_symlink("/proc/self/exe").string(),
-                           {"--child-bootstrap", url, project, std::to_string(s.per_page),
-                            std::to_string(s.concurrency), db});
-  std::string line = child.wait_for_line("{", std::chrono::minutes(60));
-  child.stop(SIGTERM, std::chrono::seconds(30));
-  return json::parse(line);
+  return run_self({"--child-bootstrap", url, project, std::to_string(s.per_page), std::to_string(s.concurrency), db});
 }
 
 json get_json(hse::adapters::http::Client& c, const std::string& method, const std::string& target,

@@ -17,6 +17,16 @@ class Faults : public SyncTest {
     SyncTest::SetUp();
     sync_ok(*a);
   }
+
+  // 30 incidents on the server, and a new replica that lists them 10 a page.
+  std::unique_ptr<engine::Engine> thirty_incidents_ten_a_page() {
+    for (int i = 0; i < 30; ++i) {
+      json r = incident_body("r" + std::to_string(i));
+      r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
+      server->put("incident", r);
+    }
+    return open("small", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 10}}}});
+  }
 };
 
 TEST_F(Faults, NetworkErrorStopsThePushAndKeepsTheEntry) {
@@ -115,12 +125,7 @@ TEST_F(Faults, ARoundInAnotherProcessKeepsItsEntriesAndTheSecondRoundIsBusy) {
 }
 
 TEST_F(Faults, APullCutShortDeletesNothing) {
-  for (int i = 0; i < 30; ++i) {
-    json r = incident_body("r" + std::to_string(i));
-    r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
-    server->put("incident", r);
-  }
-  auto small_pages = open("small", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 10}}}});
+  auto small_pages = thirty_incidents_ten_a_page();
   sync_ok(*small_pages);
   server->rows["incident"].clear();
   // The list of page 1 fails: the scan is incomplete, so nothing may be deleted.
@@ -136,12 +141,7 @@ TEST_F(Faults, APullCutShortDeletesNothing) {
 // the scope is server-known, not when no scan of it has completed. One cut short after
 // page 1 left rows the server knew; the next scan must confirm the ones it then misses.
 TEST_F(Faults, AFirstScanCutShortIsNotFirstTheNextTime) {
-  for (int i = 0; i < 30; ++i) {
-    json r = incident_body("r" + std::to_string(i));
-    r["office_incident_id"] = (*hse::engine::internals(*a).state).random->uuid4();
-    server->put("incident", r);
-  }
-  auto small_pages = open("small", {{"remote", {{"url", "fake://"}}}, {"sync", {{"per_page", 10}}}});
+  auto small_pages = thirty_incidents_ten_a_page();
   std::atomic<int> incident_lists = 0;
   server->on_call = [&](const std::string& op, const std::string& entity, const std::string&) {
     if (op == "list" && entity == "incident" && ++incident_lists == 2)
