@@ -24,6 +24,26 @@ int json_text_depth(std::string_view text, int stop_above) {
   return deepest;
 }
 
+std::size_t json_span_end(std::string_view text, std::size_t at, int max_depth) {
+  int depth = 0;
+  for (std::size_t i = at; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (i >= text.size()) return std::string_view::npos;
+      if (depth == 0) return i + 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return std::string_view::npos;
+    } else if ((c == ']' || c == '}') && --depth <= 0) {
+      return depth == 0 ? i + 1 : std::string_view::npos;
+    } else if (depth == 0) {
+      return std::string_view::npos;  // not a string, an array or an object
+    }
+  }
+  return std::string_view::npos;
+}
+
 int json_value_depth(const nlohmann::json& value, int stop_above) {
   std::vector<std::pair<const nlohmann::json*, int>> todo{{&value, 0}};
   int deepest = 0;

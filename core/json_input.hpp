@@ -30,6 +30,11 @@ struct JsonLimits {
 // strings do not count; malformed text is left for the parser to refuse.
 int json_text_depth(std::string_view text, int stop_above);
 
+// One past the end of the string, array or object starting at text[at], found by its
+// quotes and brackets alone (what lies between is not checked); npos when it does not
+// end, or when it nests deeper than `max_depth` (itself being level 1).
+std::size_t json_span_end(std::string_view text, std::size_t at, int max_depth);
+
 // The nesting depth of a built value (0 for a scalar), without recursion, stopping as
 // soon as it exceeds `stop_above`.
 int json_value_depth(const nlohmann::json& value, int stop_above);

@@ -169,10 +169,9 @@ engine::sync::RemotePage FourHseRemote::list(const std::string& entity, const js
   return page;
 }
 
-std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::string& entity, const json& body,
-                                                          const std::vector<int>& pages) {
-  std::vector<Call> calls;
-  std::vector<json> bodies;
+std::vector<http::Response> FourHseRemote::index_answers(const std::string& entity, const json& body,
+                                                         const std::vector<int>& pages, std::vector<Call>& calls,
+                                                         std::vector<json>& bodies) {
   calls.reserve(pages.size());
   bodies.reserve(pages.size());
   for (int p : pages) {
@@ -181,7 +180,14 @@ std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::strin
     calls.push_back(prepare(Operation::list, entity, "POST", "index", dump(b)));
     bodies.push_back(std::move(b));
   }
-  std::vector<http::Response> answers = exchange_all(calls);
+  return exchange_all(calls);
+}
+
+std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::string& entity, const json& body,
+                                                          const std::vector<int>& pages) {
+  std::vector<Call> calls;
+  std::vector<json> bodies;
+  std::vector<http::Response> answers = index_answers(entity, body, pages, calls, bodies);
   std::vector<engine::sync::RemotePage> out;
   out.reserve(answers.size());
   for (size_t i = 0; i < answers.size(); ++i) {
@@ -190,6 +196,22 @@ std::vector<engine::sync::RemotePage> FourHseRemote::list_pages(const std::strin
     ctx.secrets = secrets();
     out.push_back(read_page(answers[i], bodies[i], options_.max_rows_per_page, ctx));
     check_row_fields(schema::entity(entity), out.back(), answers[i], ctx);
+  }
+  return out;
+}
+
+std::vector<engine::sync::PulledPage> FourHseRemote::pull_pages(const std::string& entity, const json& body,
+                                                                const std::vector<int>& pages) {
+  std::vector<Call> calls;
+  std::vector<json> bodies;
+  std::vector<http::Response> answers = index_answers(entity, body, pages, calls, bodies);
+  std::vector<engine::sync::PulledPage> out;
+  out.reserve(answers.size());
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (!is_success(answers[i].status)) fail(answers[i], calls[i]);
+    AnswerContext ctx = calls[i].ctx;
+    ctx.secrets = secrets();
+    out.push_back(read_pulled_page(schema::entity(entity), answers[i], bodies[i], options_.max_rows_per_page, ctx));
   }
   return out;
 }

@@ -48,6 +48,10 @@ class FourHseRemote final : public engine::sync::Remote {
   // pages in the order asked. Throws the failure of the first failed page.
   std::vector<engine::sync::RemotePage> list_pages(const std::string& entity, const json& body,
                                              const std::vector<int>& pages) override;
+  // The same pages, each row read from the answer's text into its canonical form
+  // without building it (read_pulled_page); the same failures.
+  std::vector<engine::sync::PulledPage> pull_pages(const std::string& entity, const json& body,
+                                                   const std::vector<int>& pages) override;
   // GET {base}/{entity}/view/{id}; nullopt on 404.
   std::optional<json> view(const std::string& entity, const std::string& id) override;
   // POST {base}/{entity}/create with `body` as given. A 422 saying the key field "has
@@ -63,6 +67,10 @@ class FourHseRemote final : public engine::sync::Remote {
   struct Call;
   Call prepare(http::Operation op, const std::string& entity, std::string method, std::string path, std::string body) const;
   http::Response exchange(const Call& call);
+  // The index answers of `pages`, in their order; `calls` and `bodies` receive each
+  // page's call and request body.
+  std::vector<http::Response> index_answers(const std::string& entity, const json& body, const std::vector<int>& pages,
+                                            std::vector<Call>& calls, std::vector<json>& bodies);
   std::vector<http::Response> exchange_all(const std::vector<Call>& calls);
   uint64_t authorize(http::Request& request);
   [[noreturn]] void fail(const http::Response& answer, const Call& call) const;

@@ -24,4 +24,11 @@ engine::sync::RemotePage read_page(const http::Response& answer, const json& req
 void check_row_fields(const schema::Entity& e, const engine::sync::RemotePage& page, const http::Response& answer,
                       const http::AnswerContext& ctx);
 
+// The page read_page and check_row_fields give (or the failure they throw), each row
+// in its canonical form: read from the answer's text without building the rows
+// (store::canonical_row_from_text), except a page holding what that reader leaves to
+// nlohmann's parser, which goes through read_page.
+engine::sync::PulledPage read_pulled_page(const schema::Entity& e, const http::Response& answer,
+                                          const json& request_body, int max_rows, const http::AnswerContext& ctx);
+
 }  // namespace hse::adapters::fourhse

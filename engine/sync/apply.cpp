@@ -164,18 +164,22 @@ void strip_older_entries(ReplicaState& s, const schema::Entity& e, const std::st
 }  // namespace
 
 Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in) {
-  auto& s = ctx.s;
-  auto key = server_in.find(e.key);
-  if (key == server_in.end() || !key->is_string()) return Applied::skipped;
-  const std::string id = key->get<std::string>();
-  // Hashed straight from the page's row (the same hash as over its normalized copy):
-  // an unchanged row, most of a re-sync, is never copied.
+  // Hashed straight from the row (the same hash as over its normalized copy).
   thread_local store::CanonicalRow canonical;
   store::canonical_row(e, server_in, canonical);
+  return apply_server_row(ctx, e, canonical);
+}
+
+Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const store::CanonicalRow& canonical) {
+  auto& s = ctx.s;
+  const size_t key = size_t(e.field(e.key) - e.fields.data());
+  if (canonical.values[key].kind != store::CanonicalRow::Kind::string) return Applied::skipped;
+  const std::string id(canonical.string(key));
+  // An unchanged row, most of a re-sync, is never built.
   auto meta = s.replica.meta(e, id);
   if (meta && meta->base_hash && canonical.hashes_to(*meta->base_hash)) return Applied::unchanged;
   const std::string hash = canonical.hash();
-  const json server = store::normalize(e, server_in);
+  const json server = canonical.normalized(e);
   if (!meta) {
     // Deleted here and not pushed yet: the push decides (delete against a remote edit).
     if (s.journal.pending_delete(e.name, id)) return Applied::skipped;
@@ -242,18 +246,15 @@ Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& 
   return Applied::merged;
 }
 
-Applied apply_new_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_in,
-                             store::CanonicalRow& scratch) {
-  auto key = server_in.find(e.key);
-  if (key == server_in.end() || !key->is_string()) return Applied::skipped;
-  // The row is bound from the page's JSON through its canonical bytes, hashed once:
-  // no normalized copy, no second dump of its JSON fields.
-  store::canonical_row(e, server_in, scratch);
+Applied apply_new_server_row(SyncContext& ctx, const schema::Entity& e, const store::CanonicalRow& row) {
+  const size_t key = size_t(e.field(e.key) - e.fields.data());
+  if (row.values[key].kind != store::CanonicalRow::Kind::string) return Applied::skipped;
+  // Bound from its canonical form: no normalized copy, no second dump of its JSON fields.
   RowMeta m;
   m.version = 1;
-  m.base_hash = scratch.hash();
-  if (ctx.s.replica.insert_new(e, scratch, m, {Origin::pull, std::nullopt, nullptr})) return Applied::inserted;
-  return apply_server_row(ctx, e, server_in);
+  m.base_hash = row.hash();
+  if (ctx.s.replica.insert_new(e, row, m, {Origin::pull, std::nullopt, nullptr})) return Applied::inserted;
+  return apply_server_row(ctx, e, row);
 }
 
 void accept_pushed(SyncContext& ctx, const schema::Entity& e, const journal::Entry& entry, const json& server_in,

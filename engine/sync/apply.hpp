@@ -20,16 +20,16 @@ using store::ConflictKind;
 
 enum class Applied { inserted, updated, merged, conflict, unchanged, skipped };
 
-// A row of a pull page.
+// A row the server sent: written only when its content hash changed.
 Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_row);
+// The same, for a row of a pulled page.
+Applied apply_server_row(SyncContext& ctx, const schema::Entity& e, const store::CanonicalRow& server_row);
 // The same for a row the caller expects to be new to the replica (a bootstrap's),
 // when the caller has found that `e` has no history and no delete entry in the
 // journal in this transaction (Replica::has_history, Journal::has_delete): then
 // apply_server_row's probes for a tombstone and a pending delete find nothing, and the
-// row is one INSERT. A row whose key exists goes to apply_server_row. `scratch` is
-// reused row after row.
-Applied apply_new_server_row(SyncContext& ctx, const schema::Entity& e, const json& server_row,
-                             store::CanonicalRow& scratch);
+// row is one INSERT. A row whose key exists goes to apply_server_row.
+Applied apply_new_server_row(SyncContext& ctx, const schema::Entity& e, const store::CanonicalRow& server_row);
 
 // The server's answer to a pushed create or update becomes the row and its base;
 // local edits made while the entry was in flight (newer entries) stay on top.

@@ -39,10 +39,10 @@ class SeenIds {
     if (keep) uuids_.reserve(expected);
   }
 
-  void insert(const std::string& id) {
+  void insert(std::string_view id) {
     if (!keep_) return;
     if (auto u = parse(id)) uuids_.push_back(*u);
-    else others_.insert(id);
+    else others_.emplace(id);
     sorted_ = false;
   }
   // After the scan: every insert is done.
@@ -63,7 +63,7 @@ class SeenIds {
     return -1;
   }
   // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in lower-case hex, else nullopt.
-  static std::optional<Uuid> parse(const std::string& id) {
+  static std::optional<Uuid> parse(std::string_view id) {
     if (id.size() != 36) return std::nullopt;
     Uuid u{};
     size_t out = 0;
@@ -93,21 +93,19 @@ class SeenIds {
 // turns that off for the next pages. Page 1 always takes the general path.
 struct PageWriter {
   bool insert_first = false;
-  store::CanonicalRow scratch;
 };
 
-void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& page, SeenIds& seen, PageWriter& w) {
+void apply_page(SyncContext& ctx, const schema::Entity& e, const PulledPage& page, SeenIds& seen, PageWriter& w) {
   // Checked in this transaction: local writes (a delete: a tombstone, a pending delete)
   // may have run between windows.
   const bool insert_first = w.insert_first && !ctx.s.replica.has_history(e) && !ctx.s.journal.has_delete(e.name);
+  const size_t key = size_t(e.field(e.key) - e.fields.data());
   size_t existing = 0;
   for (const auto& row : page.rows) {
     if (&row != &page.rows.front()) abort_point::reach(abort_point::Point::pull_applying);
-    if (!row.is_object()) continue;
-    auto key = row.find(e.key);
-    if (key == row.end() || !key->is_string()) continue;
-    seen.insert(key->get_ref<const std::string&>());
-    const Applied applied = insert_first ? apply_new_server_row(ctx, e, row, w.scratch) : apply_server_row(ctx, e, row);
+    if (row.values[key].kind != store::CanonicalRow::Kind::string) continue;
+    seen.insert(row.string(key));
+    const Applied applied = insert_first ? apply_new_server_row(ctx, e, row) : apply_server_row(ctx, e, row);
     switch (applied) {
       case Applied::unchanged: ctx.stats.unchanged++; break;
       case Applied::skipped: break;
@@ -123,7 +121,7 @@ void apply_page(SyncContext& ctx, const schema::Entity& e, const RemotePage& pag
 // key index again to the WAL, and a commit per page cost the bootstrap's applying
 // thread about 5% more CPU (bench_sync). The replica stays locked for the window's
 // rows: 4,000 at the default settings.
-void apply_window(SyncContext& ctx, const schema::Entity& e, std::span<const RemotePage> pages,
+void apply_window(SyncContext& ctx, const schema::Entity& e, std::span<const PulledPage> pages,
                   std::span<const int> numbers, int page_count, SeenIds& seen, PageWriter& w) {
   ctx.check_cancel();
   {
@@ -231,9 +229,9 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
     std::lock_guard lock(ctx.s.mu);
     first_scan = !ctx.s.replica.has_server_known(e, field, scope);
   }
-  json first = body;
-  first["page"] = 1;
-  RemotePage page1 = ctx.remote.list(e.name, first);
+  std::vector<PulledPage> firsts = ctx.remote.pull_pages(e.name, body, {1});
+  if (firsts.size() != 1) throw Error(Code::internal, "the remote answered " + std::to_string(firsts.size()) + " pages for one");
+  PulledPage& page1 = firsts.front();
   const int pages = std::max(1, page1.page_count);
   // Sized from the count the server announced, up to 2M ids (32 MB): it may say anything.
   SeenIds seen(size_t(std::clamp(page1.total_count, 0, 2'000'000)), !first_scan);
@@ -246,23 +244,23 @@ void scan(SyncContext& ctx, const schema::Entity& e, const std::optional<std::st
   // The window applied last goes with the fetch and is freed there, by a fetching
   // thread like the one that allocated it: freed here, it cost the bootstrap about 9%
   // more client CPU (bench_sync, glibc malloc).
-  auto fetch = [&](int from, std::vector<RemotePage> applied) {
+  auto fetch = [&](int from, std::vector<PulledPage> applied) {
     std::vector<int> batch;
     for (int p = from; p < from + window && p <= pages; ++p) batch.push_back(p);
     return std::async(std::launch::async, [&ctx, &e, body, batch, applied = std::move(applied)]() mutable {
-      std::vector<RemotePage>().swap(applied);
-      return std::make_pair(batch, ctx.remote.list_pages(e.name, body, batch));
+      std::vector<PulledPage>().swap(applied);
+      return std::make_pair(batch, ctx.remote.pull_pages(e.name, body, batch));
     });
   };
   // An empty page is past the end, whatever the first page announced: a server
   // announcing a million pages cannot keep the scan going. (Not for comments: their
   // pages follow the incident pages, and an incident page may have no comment.) Rows
   // the scan then did not see are confirmed one by one below, never deleted on trust.
-  auto past_end = [&e](const RemotePage& p) { return !e.append_only && p.rows.empty(); };
+  auto past_end = [&e](const PulledPage& p) { return !e.append_only && p.rows.empty(); };
   bool ended = past_end(page1);
-  std::future<std::pair<std::vector<int>, std::vector<RemotePage>>> next;
+  std::future<std::pair<std::vector<int>, std::vector<PulledPage>>> next;
   if (pages >= 2 && !ended) next = fetch(2, {});
-  std::vector<RemotePage> applied;
+  std::vector<PulledPage> applied;
   for (int from = 2; from <= pages && !ended; from += window) {
     auto [batch, got] = next.get();
     for (const auto& p : got) ended = ended || past_end(p);
