@@ -76,7 +76,7 @@ void canonical_row(const schema::Entity& e, const json& row, CanonicalRow& out);
 // The same, `out` keeping `row` (in out.whole).
 void canonical_row(const schema::Entity& e, json&& row, CanonicalRow& out);
 // Fills `out` from a row's JSON text, the same as canonical_row over the text parsed
-// (tests/unit/sync/row_text_test.cpp), without building the row: the values that are
+// (tests/unit/sync/row_hash_test.cpp), without building the row: the values that are
 // not a plain string, integer, boolean or null are read by nlohmann's parser one by
 // one, and a row whose keys hold escapes or repeat is read whole by it. Throws
 // hse::Error(code), whose message starts with `what`, for text that is not one JSON

@@ -5,10 +5,14 @@
 // form replicas kept (FNV-1a 64) is still recognised.
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "engine/store/row_codec.hpp"
 #include "schema/catalog.hpp"
 #include "tests/unit/sync/legacy_hash.hpp"
@@ -150,6 +154,148 @@ TEST(RowHash, NormalizeKeepsExactlyTheCatalogFields) {
   EXPECT_FALSE(n.contains("unknown"));
   EXPECT_EQ(n["name"], "N");
   EXPECT_TRUE(n["description"].is_null());
+}
+
+
+// ---- rows read from their text (canonical_row_from_text) ----
+
+// What bind_fields binds for `c`, column by column: SQLite's type and the value as text.
+std::vector<std::pair<int, std::string>> bound(const schema::Entity& e, const engine::store::CanonicalRow& c) {
+  static SQLite::Database db(":memory:");
+  std::string sql = "SELECT ?1";
+  for (size_t i = 2; i <= e.fields.size(); ++i) sql += ", ?" + std::to_string(i);
+  SQLite::Statement st(db, sql);
+  engine::store::bind_fields(st, 1, e, c);
+  EXPECT_TRUE(st.executeStep());
+  std::vector<std::pair<int, std::string>> out;
+  for (int i = 0; i < int(e.fields.size()); ++i) {
+    SQLite::Column col = st.getColumn(i);
+    out.emplace_back(col.getType(), col.isNull() ? "" : col.getString());
+  }
+  return out;
+}
+
+// Read from `text`, the row is what it is parsed: the same canonical bytes (hence
+// hash), the same values bound to each column, the same normalized row.
+void expect_read_alike(const schema::Entity& e, const std::string& text) {
+  const json parsed = json::parse(text);
+  engine::store::CanonicalRow from_dom, from_text;
+  engine::store::canonical_row(e, parsed, from_dom);
+  engine::store::canonical_row_from_text(e, text, from_text, "row", Code::server, {});
+  ASSERT_EQ(from_text.text, from_dom.text) << text;
+  ASSERT_EQ(from_text.text, canonical_bytes(e, parsed)) << text;
+  ASSERT_EQ(bound(e, from_text), bound(e, from_dom)) << text;
+  ASSERT_EQ(from_text.normalized(e), engine::store::normalize(e, parsed)) << text;
+  ASSERT_EQ(from_text.normalized(e).dump(), engine::store::normalize(e, parsed).dump()) << text;
+}
+
+TEST(RowText, ReadsARowAsTheParserDoes) {
+  SeededRandom r(7);
+  int checked = 0;
+  for (const auto& e : schema::entities()) {
+    for (int i = 0; i < 200; ++i) {
+      json row = json::object();
+      for (const auto& f : e.fields)
+        if (r.unit() < 0.8) row[f.name] = some_value(r);
+      if (r.unit() < 0.3) row["not_a_catalog_field"] = some_value(r);
+      // Text with the escapes dump() writes itself, and nothing needing the parser.
+      if (r.unit() < 0.5 && e.field("name")) row["name"] = "two\nlines, \"quoted\" \\ \b\f\r\ttab";
+      // As dump() writes it, with spaces and new lines, with every non-ASCII
+      // character escaped (\uXXXX, pairs for those past U+FFFF), and with "/" escaped.
+      std::string slashed = row.dump();
+      for (size_t at = 0; (at = slashed.find("/", at)) != std::string::npos; at += 2) slashed.replace(at, 1, "\\/");
+      for (const std::string& text : {row.dump(), row.dump(2), row.dump(-1, ' ', true), slashed}) {
+        expect_read_alike(e, text);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST(RowText, ReadsTheEdgesOfEachKindOfValueAsTheParserDoes) {
+  const auto& e = schema::entity("incident");
+  const std::vector<std::string> values = {
+      "0", "-1", "7", "123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775807",
+      "9223372036854775808", "18446744073709551616", "-9223372036854775809", "-0", "1.5", "-2.50", "1e3", "1E-2",
+      "0.0", "true", "false", "null", R"("")", R"("a\"b")", R"("\\")", R"("\b\f\n\r\t")", R"("\/")",
+      R"("\u0041\u00e8\ud83d\ude00")", R"("\u0000")", "\"\x7f\"", "\"caf\xc3\xa9\"", "[]", "{}",
+      R"([1,"x",{"b":1,"a":[null]}])", R"({"z":1,"a":{"y":2,"x":3}})", R"({"k":1,"k":2})"};
+  for (const std::string& v : values)
+    for (const char* field : {"name", "people_count", "data", "manager", "parent_active", "owned_active"})
+      expect_read_alike(e, std::string(R"({"office_incident_id":"i1",")") + field + "\":" + v + "}");
+  // A key given twice: the parser keeps the last.
+  expect_read_alike(e, R"({"office_incident_id":"i1","name":"a","name":"b"})");
+  expect_read_alike(e, R"({"office_incident_id":"i1","name":"a","unknown":1,"unknown":[2]})");
+  // Keys the reader leaves to the parser: escaped, or not ASCII.
+  expect_read_alike(e, R"({"office_incident_id":"i1","na\u006de":"x","\u00e8":1})");
+  expect_read_alike(e, " \t\r\n{ \"office_incident_id\" : \"i1\" , \"name\" : \"x\" } \n");
+  expect_read_alike(e, "{}");
+}
+
+// Text the parser refuses, the reader refuses, naming the row; what it reads, the
+// parser reads. Every cut of a row, and every byte of it replaced by one of a few.
+TEST(RowText, RefusesWhatTheParserRefusesAndNothingElse) {
+  const auto& e = schema::entity("incident");
+  const std::string row =
+      R"({"office_incident_id":"i1","name":"a \"b\" \u00e8","people_count":-12,"data":{"s":[1,2.5,true]},)"
+      R"("owned_active":false,"parent_active":null,"x":"y"})";
+  std::vector<std::string> texts = {"", "[]", "[{}]", "\"text\"", "1", "{} {}", "{\"a\":1,}", "{\"a\" 1}",
+                                    "{\"name\":\"\x01\"}", "{\"name\":\"\xff\"}", "{\"name\":\"\\x\"}",
+                                    "{\"name\":01}", "{\"name\":1.}", "{\"name\":tru}", "{\"name\":nul}",
+                                    "{\"name\":1e999}", "{\"name\":-}", "{\"name\":\"\\u12\"}"};
+  for (size_t cut = 0; cut < row.size(); ++cut) texts.push_back(row.substr(0, cut));
+  for (size_t at = 0; at < row.size(); ++at)
+    for (char c : {'"', '\\', '{', '}', ',', ':', '1', 'x', ' ', '\x80'}) {
+      std::string t = row;
+      t[at] = c;
+      texts.push_back(t);
+    }
+  int refused = 0;
+  for (const std::string& text : texts) {
+    bool parses = false;
+    try {
+      parses = parse_json(text, "row", Code::server).is_object();
+    } catch (const Error&) {
+    }
+    engine::store::CanonicalRow c;
+    try {
+      engine::store::canonical_row_from_text(e, text, c, "row", Code::server, {});
+    } catch (const Error& err) {
+      EXPECT_FALSE(parses) << "refused what the parser reads: " << text;
+      EXPECT_EQ(err.code(), Code::server);
+      EXPECT_EQ(std::string(err.what()).rfind("row ", 0), 0u) << err.what();
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(parses) << "read what the parser refuses: " << text;
+    expect_read_alike(e, text);
+  }
+  EXPECT_GT(refused, 100);
+}
+
+TEST(RowText, DepthAndSizeAreBounded) {
+  const auto& e = schema::entity("incident");
+  auto nested = [](int levels) {
+    return R"({"office_incident_id":"i1","data":)" + std::string(size_t(levels), '[') + std::string(size_t(levels), ']') + "}";
+  };
+  engine::store::CanonicalRow c;
+  // The row is level 1: a value 63 deep reaches 64.
+  EXPECT_NO_THROW(engine::store::canonical_row_from_text(e, nested(63), c, "row", Code::server, {}));
+  for (int levels : {64, 100000}) {
+    try {
+      engine::store::canonical_row_from_text(e, nested(levels), c, "row", Code::server, {});
+      ADD_FAILURE() << levels;
+    } catch (const Error& err) {
+      EXPECT_NE(std::string(err.what()).find("deeper than 64"), std::string::npos) << err.what();
+    }
+  }
+  try {
+    engine::store::canonical_row_from_text(e, nested(1), c, "row", Code::server, {.max_depth = 64, .max_bytes = 10});
+    ADD_FAILURE();
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find("more than the limit of 10"), std::string::npos) << err.what();
+  }
 }
 
 }  // namespace
