@@ -1,6 +1,7 @@
 // A hostile server's answers through both client adapters: status, pagination
 // headers, Retry-After, Content-Encoding and body, read by the 4HSE and status-page
-// remotes' list, view and create, and by the shared gzip and Retry-After readers.
+// remotes' list, view and create (and the 4HSE pull's reading of a page from its text,
+// against list's), and by the shared gzip and Retry-After readers.
 // Input: byte 0 picks the call, byte 1 the status; then up to six header lines
 // "name: value" (byte picks a known name), then the body.
 #include <memory>
@@ -65,8 +66,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         hse::adapters::fourhse::FourHseRemote remote(o, std::make_shared<Canned>(answer));
         const char* entity = hse::schema::entities()[call % 4].name.c_str();
         if (call % 8 == 0) {
-          auto page = remote.list(entity, json{{"page", 1}, {"per-page", 100}});
-          if (page.rows.size() > 500 || page.page < 1) std::abort();
+          // The pull reads the same page from its text: the same rows, or the same failure.
+          const json body{{"per-page", 100}};
+          std::string listed_error, pulled_error;
+          size_t listed = 0, pulled = 0;
+          try {
+            auto page = remote.list_pages(entity, body, {1}).at(0);
+            if (page.rows.size() > 500 || page.page < 1) std::abort();
+            listed = page.rows.size();
+          } catch (const hse::Error& e) {
+            listed_error = e.what();
+          }
+          try {
+            pulled = remote.pull_pages(entity, body, {1}).at(0).rows.size();
+          } catch (const hse::Error& e) {
+            pulled_error = e.what();
+          }
+          if (listed_error != pulled_error || listed != pulled) std::abort();
         } else if (call % 8 == 1) {
           remote.view(entity, "0b5a7d60-3fc9-4e2a-9d1a-6e5b4c8f7a01");
         } else {

@@ -389,3 +389,62 @@ TEST(FourHseRemote, AHtmlPageIsAServerErrorSayingSo) {
   EXPECT_EQ(e.code(), Code::server);
   EXPECT_NE(std::string(e.what()).find("is not valid JSON"), std::string::npos) << e.what();
 }
+
+// The pull reads index pages from their text (pull_pages); list_pages builds them.
+// Both give the same page, or fail alike: every hostile body above, cut short
+// anywhere, or with a byte replaced.
+TEST(FourHseRemote, PulledPagesAreTheListedPagesAndFailAlike) {
+  const std::string good =
+      R"( [{"project_id":"a","name":"x \"y\"\n","npeople":3,"data":{"b":[1.5,null],"a":"\u00e8"}},)"
+      R"(  {"project_id":"b","unknown":[1,{"z":2}],"name":"caf\u00e9 \/ café","parent_active":true} ] )";
+  std::vector<std::string> bodies = {good, "[]", " [ ] ", "{\"rows\":[]}", "[1,2]", "[{\"a\":1}", "not json",
+                                     "[{\"project_id\":\"a\"}] x", std::string(100000, '[') + std::string(100000, ']'),
+                                     R"([{"project_id":"a","data":)" + std::string(70, '[') + std::string(70, ']') + "}]"};
+  for (const char* b : {R"([{}])", R"([{"project_id":"a"},{"name":"x"}])", R"([{"project_id":null}])",
+                        R"([{"project_id":7}])", R"([{"project_id":""}])", R"([{"project_id":"a"},3])",
+                        R"([{"project_id":"a","name":["x"]}])", R"([{"project_id":"a","pro\u006a\u0065ct_id":"b"}])",
+                        R"([{"project_id":"a"},{"project_id":"b","npeople":{"n":1}}])"})
+    bodies.push_back(b);
+  for (size_t cut = 0; cut < good.size(); ++cut) bodies.push_back(good.substr(0, cut));
+  for (size_t at = 0; at < good.size(); ++at)
+    for (char c : {'"', '\\', '[', '}', ',', '0', ' '}) {
+      std::string t = good;
+      t[at] = c;
+      bodies.push_back(t);
+    }
+  const auto& e = hse::schema::entity("project");
+  int read = 0, refused = 0;
+  for (const std::string& body : bodies) {
+    auto f = always(answer(200, body, page_headers(1, 1, 100, 2)));
+    std::vector<hse::engine::sync::RemotePage> listed;
+    std::string list_error, pull_error;
+    std::vector<hse::engine::sync::PulledPage> pulled;
+    try {
+      listed = f.remote->list_pages("project", json::object(), {1});
+    } catch (const RemoteError& err) {
+      list_error = err.what();
+    }
+    try {
+      pulled = f.remote->pull_pages("project", json::object(), {1});
+    } catch (const RemoteError& err) {
+      pull_error = err.what();
+    }
+    ASSERT_EQ(pull_error, list_error) << body;
+    if (!list_error.empty()) {
+      ++refused;
+      continue;
+    }
+    ASSERT_EQ(pulled.size(), 1u);
+    ASSERT_EQ(pulled[0].rows.size(), listed[0].rows.size()) << body;
+    EXPECT_EQ(pulled[0].total_count, listed[0].total_count);
+    for (size_t i = 0; i < listed[0].rows.size(); ++i) {
+      hse::engine::store::CanonicalRow c;
+      hse::engine::store::canonical_row(e, listed[0].rows[i], c);
+      EXPECT_EQ(pulled[0].rows[i].text, c.text) << body;
+      EXPECT_EQ(pulled[0].rows[i].normalized(e), hse::engine::store::normalize(e, listed[0].rows[i])) << body;
+    }
+    ++read;
+  }
+  EXPECT_GT(read, 5);
+  EXPECT_GT(refused, 100);
+}
