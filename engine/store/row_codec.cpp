@@ -1,15 +1,7 @@
 #include "engine/store/row_codec.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <cstdint>
-#include <cstring>
-#include <cstdio>
-#include <memory>
-#include <utility>
-#include <mutex>
-#include <unordered_map>
-#include <vector>
+#include <string>
 
 #include "core/json_input.hpp"
 
