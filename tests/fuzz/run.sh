@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(record index_query answer url)
+[ ${#targets[@]} -gt 0 ] || targets=(record index_query answer url row_text)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)"
