@@ -52,14 +52,7 @@ set_property(TEST property_statuspage_test APPEND PROPERTY ENVIRONMENT "RC_PARAM
 set_property(TEST property_sync_test APPEND PROPERTY ENVIRONMENT "RC_PARAMS=seed=1")
 hse_property_test(property_planted_test HISTORIES 20 ENGINE hse_engine_planted TIMEOUT 900
   SOURCES ${HSE_PROP_DIR}/planted_bugs_test.cpp)
-# Its planted bugs in two halves (gtest's sharding), one a core: whole, it was the
-# longest test (about 150 s) and the other core ran out of tests long before it ended.
-set_tests_properties(property_planted_test PROPERTIES ENVIRONMENT
-  "HSE_BIN_DIR=${PROJECT_BINARY_DIR}/bin;HSE_SOURCE_DIR=${PROJECT_SOURCE_DIR};GTEST_TOTAL_SHARDS=2;GTEST_SHARD_INDEX=0")
-add_test(NAME property_planted_test_half2 COMMAND property_planted_test)
-set_tests_properties(property_planted_test_half2 PROPERTIES LABELS property TIMEOUT 900 ENVIRONMENT
-  "HSE_BIN_DIR=${PROJECT_BINARY_DIR}/bin;HSE_SOURCE_DIR=${PROJECT_SOURCE_DIR};GTEST_TOTAL_SHARDS=2;GTEST_SHARD_INDEX=1")
 # The longest tests start first (ctest runs higher COST first): started last, as their
-# numbers would have them, they ran alone at the end.
-set_tests_properties(property_planted_test property_planted_test_half2 PROPERTIES COST 1000)
+# numbers would have them, property_planted_test (about 150 s) ran alone at the end.
+set_tests_properties(property_planted_test PROPERTIES COST 1000)
 set_tests_properties(property_sync_test PROPERTIES COST 500)
